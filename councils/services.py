@@ -1,0 +1,160 @@
+"""Writes for councils: loading the DfE register and managing memberships."""
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import Council, Region
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+REGISTER_FILES = {
+    "las": DATA_DIR / "las.csv",
+    "regions": DATA_DIR / "regions.csv",
+    "lookup": DATA_DIR / "Provider_data_lookup.csv",
+}
+
+KIND_BY_ENTITY = {
+    "E06": Council.Kind.UNITARY,
+    "E08": Council.Kind.METROPOLITAN_DISTRICT,
+    "E09": Council.Kind.LONDON_BOROUGH,
+    "E10": Council.Kind.COUNTY,
+}
+# Neither a borough nor a unitary like the others: the City of London and the Isles of Scilly.
+OTHER_KIND_GSS = {"E09000001", "E06000053"}
+# DfE's screener uses 702 for British Forces overseas: not a council.
+NOT_A_COUNCIL_DFE_NUMBERS = {"702"}
+
+
+@dataclass
+class RegisterLoadSummary:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    deactivated: list[str] = field(default_factory=list)
+
+    def __str__(self):
+        return (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{self.unchanged} unchanged, {len(self.deactivated)} deactivated"
+        )
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def register_rows(*, las_path: Path, regions_path: Path, lookup_path: Path) -> list[dict]:
+    """The 153 councils with children's services, as dicts of Council field values."""
+    region_names = {row["region_code"]: row["region_name"] for row in _read_csv(regions_path)}
+    lookup = {row["la_code_new"].strip(): row for row in _read_csv(lookup_path)}
+    rows = []
+    for row in _read_csv(las_path):
+        dfe_number = row["old_la_code"].strip()
+        if row["status"].strip() != "live" or not dfe_number.isdigit():
+            continue
+        if dfe_number in NOT_A_COUNCIL_DFE_NUMBERS:
+            continue
+        gss = row["new_la_code"].strip()
+        region_code = row["parent_geography_code"].strip()
+        if region_code not in region_names:
+            raise ValueError(f"{las_path.name}: {gss} has unknown region code {region_code!r}")
+        extra = lookup.get(gss, {})
+        population = (extra.get("ons_population_0-25") or "").strip()
+        rows.append(
+            {
+                "name": row["la_name"].strip(),
+                "gss_code": gss,
+                "dfe_number": dfe_number,
+                "ofsted_urn": (extra.get("urn") or "").strip() or None,
+                "population_0_25": int(population) if population.isdigit() else None,
+                "region_code": region_code,
+                "region_name": region_names[region_code],
+                "kind": (
+                    Council.Kind.OTHER
+                    if gss in OTHER_KIND_GSS
+                    else KIND_BY_ENTITY.get(row["entity_code"].strip(), Council.Kind.OTHER)
+                ),
+            }
+        )
+    return rows
+
+
+def _unique_slug(name: str, council_id: int | None) -> str:
+    base = slugify(name.replace(",", " ")) or "council"
+    slug, n = base, 2
+    while Council.objects.filter(slug=slug).exclude(pk=council_id).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def council_register_load(
+    *,
+    las_path: Path = REGISTER_FILES["las"],
+    regions_path: Path = REGISTER_FILES["regions"],
+    lookup_path: Path = REGISTER_FILES["lookup"],
+) -> RegisterLoadSummary:
+    """Create or update the regions and councils from the register files.
+
+    Idempotent. A council is matched on its DfE number first (DfE kept the numbers through the
+    2021 and 2023 reorganisations and the 2025 Barnsley/Sheffield recode), then its GSS code, so
+    a later file with a changed name or code updates the council instead of duplicating it.
+    Councils that drop out of the register are marked inactive, never deleted: their history stays.
+    """
+    rows = register_rows(las_path=las_path, regions_path=regions_path, lookup_path=lookup_path)
+    summary = RegisterLoadSummary()
+    regions = {}
+    for row in rows:
+        code = row["region_code"]
+        if code not in regions:
+            region, _ = Region.objects.update_or_create(
+                code=code,
+                defaults={"name": row["region_name"], "slug": slugify(row["region_name"])},
+            )
+            regions[code] = region
+
+    seen_ids = set()
+    for row in rows:
+        council = (
+            Council.objects.filter(dfe_number=row["dfe_number"]).first()
+            or Council.objects.filter(gss_code=row["gss_code"]).first()
+        )
+        values = {
+            "name": row["name"],
+            "gss_code": row["gss_code"],
+            "dfe_number": row["dfe_number"],
+            "ofsted_urn": row["ofsted_urn"],
+            "population_0_25": row["population_0_25"],
+            "region": regions[row["region_code"]],
+            "kind": row["kind"],
+            "is_active": True,
+        }
+        if council is None:
+            council = Council(**values)
+            council.slug = _unique_slug(row["name"], None)
+            council.full_clean()
+            council.save()
+            summary.created.append(council.name)
+        else:
+            changed = [k for k, v in values.items() if getattr(council, k) != v]
+            if changed:
+                for key in changed:
+                    setattr(council, key, values[key])
+                if "name" in changed:
+                    council.slug = _unique_slug(row["name"], council.pk)
+                council.full_clean()
+                council.save()
+                summary.updated.append(council.name)
+            else:
+                summary.unchanged += 1
+        seen_ids.add(council.pk)
+
+    for council in Council.objects.filter(is_active=True).exclude(pk__in=seen_ids):
+        council.is_active = False
+        council.save(update_fields=["is_active"])
+        summary.deactivated.append(council.name)
+    return summary

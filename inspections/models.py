@@ -1,0 +1,366 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from councils.models import Council
+
+# One staff-time entry may record at most this many hours (a team of 20 working full time for
+# about 13 weeks); anything larger is a typing error, not an inspection.
+MAX_HOURS_PER_ENTRY = Decimal("10000")
+
+
+class Family(models.TextChoices):
+    ILACS = "ilacs", "ILACS (Ofsted)"
+    JTAI = "jtai", "Joint targeted area inspection"
+    AREA_SEND = "area_send", "Area SEND"
+    CQC = "cqc", "CQC adult social care"
+    HMIP = "hmip", "HMI Probation youth justice"
+    DFE_INTERVENTION = "dfe_intervention", "DfE intervention"
+    PEER_REVIEW = "peer_review", "Peer review"
+    OTHER = "other", "Other"
+
+
+class InspectionType(models.Model):
+    """An inspection regime or activity; its outcomes are data, because the regimes keep changing."""
+
+    code = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=150)
+    family = models.CharField(max_length=20, choices=Family.choices)
+    inspectorates = models.CharField(max_length=200, help_text="e.g. Ofsted, CQC, HMICFRS")
+    is_formal = models.BooleanField(
+        "formal inspection",
+        default=True,
+        help_text="Counts towards cluster rules that take only formal inspections "
+        "(not engagement meetings, peer challenges or intervention steps).",
+    )
+    typical_notice_working_days = models.PositiveSmallIntegerField(
+        "typical notice (working days)", null=True, blank=True
+    )
+    typical_on_site_days = models.PositiveSmallIntegerField(
+        "typical on-site days", null=True, blank=True
+    )
+    judgement_areas = models.JSONField(
+        "sub-judgement areas",
+        default=list,
+        blank=True,
+        help_text='Codes of the areas graded separately, e.g. ["impact_of_leaders", "care_leavers"]',
+    )
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(
+        "in use", default=True, help_text="Retired types stay on old events but not in new forms."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class InspectionOutcome(models.Model):
+    """One outcome an inspection type can give (a grade, a letter, 'no judgement')."""
+
+    inspection_type = models.ForeignKey(
+        InspectionType, on_delete=models.CASCADE, related_name="outcomes"
+    )
+    code = models.SlugField(max_length=50)
+    label = models.CharField(max_length=200)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["inspection_type", "sort_order", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection_type", "code"], name="unique_outcome_code_per_type"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Source(models.TextChoices):
+    COUNCIL = "council", "Logged by a council user"
+    API = "api", "Sent through the API"
+    IMPORT = "import", "Imported from a spreadsheet"
+    PUBLISHED = "published", "Published inspection report"
+    DEMO = "demo", "Demo data"
+
+
+class InspectionEvent(models.Model):
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="events")
+    inspection_type = models.ForeignKey(
+        InspectionType, on_delete=models.PROTECT, related_name="events"
+    )
+    notified_on = models.DateField("date notified", null=True, blank=True)
+    on_site_start = models.DateField("on-site start")
+    on_site_end = models.DateField("on-site end")
+    # Working days (Monday to Friday, less bank holidays in England) from start to end inclusive.
+    # Kept on the row so that dashboards can sum it in the database; set by the services.
+    on_site_days = models.PositiveSmallIntegerField("on-site working days", default=0)
+    published_on = models.DateField("report published", null=True, blank=True)
+    outcome = models.ForeignKey(
+        InspectionOutcome, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    sub_judgements = models.JSONField(default=dict, blank=True)
+    theme = models.CharField(
+        max_length=200, blank=True, help_text="For a JTAI deep dive, e.g. domestic abuse"
+    )
+    notes = models.TextField(blank=True)
+    report_url = models.URLField("report address", max_length=500, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.COUNCIL)
+    source_reference = models.CharField(
+        max_length=500, blank=True, help_text="File name or address the record came from"
+    )
+    source_loaded_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-on_site_start", "council__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "inspection_type", "on_site_start"],
+                name="one_event_per_council_type_and_start",
+                violation_error_message="This council already has an event of this type "
+                "starting on that date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(on_site_end__gte=F("on_site_start")),
+                name="on_site_end_not_before_start",
+                violation_error_message="The on-site end must not be before the on-site start.",
+            ),
+            models.CheckConstraint(
+                condition=Q(notified_on__isnull=True) | Q(notified_on__lte=F("on_site_start")),
+                name="notified_not_after_on_site_start",
+                violation_error_message="The date notified must not be after the on-site start.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["council", "on_site_start"]),
+            models.Index(fields=["on_site_start"]),
+        ]
+
+    def __str__(self):
+        return f"{self.inspection_type} – {self.council} – {self.on_site_start:%d %b %Y}"
+
+    def get_absolute_url(self):
+        return reverse("event-detail", args=[self.pk])
+
+    @property
+    def is_published_record(self) -> bool:
+        return self.source == Source.PUBLISHED
+
+    @property
+    def is_demo(self) -> bool:
+        return self.source == Source.DEMO
+
+
+class Team(models.TextChoices):
+    DATA = "data", "Data and performance"
+    PRACTITIONERS = "practitioners", "Practitioners"
+    MANAGERS = "managers", "Managers"
+    SENIOR_LEADERS = "senior_leaders", "Senior leaders"
+    PARTNERS = "partners", "Partner agencies"
+    OTHER = "other", "Other"
+
+
+class Phase(models.TextChoices):
+    PREPARATION = "preparation", "Preparation"
+    ON_SITE = "on_site", "On site"
+    AFTER = "after", "After"
+
+
+class StaffTime(models.Model):
+    event = models.ForeignKey(InspectionEvent, on_delete=models.CASCADE, related_name="staff_time")
+    team = models.CharField(max_length=20, choices=Team.choices)
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    hours = models.DecimalField(max_digits=7, decimal_places=2)
+    people = models.PositiveSmallIntegerField(default=1)
+    note = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "staff time"
+        verbose_name_plural = "staff time"
+        ordering = ["event", "phase", "team", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=MAX_HOURS_PER_ENTRY),
+                name="staff_hours_positive_and_bounded",
+                violation_error_message=f"Hours must be more than 0 and at most "
+                f"{MAX_HOURS_PER_ENTRY:,}.",
+            ),
+            models.CheckConstraint(condition=Q(people__gte=1), name="staff_people_at_least_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.hours} h – {self.get_team_display()} – {self.get_phase_display()}"
+
+
+class Severity(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class ClusterRule(models.Model):
+    """When inspections count as 'too close together'. Editable by administrators."""
+
+    class Anchor(models.TextChoices):
+        ON_SITE_START = "on_site_start", "On-site start"
+        NOTIFIED_ON = "notified_on", "Date notified"
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True, help_text="Where the rule comes from")
+    window_days = models.PositiveIntegerField("window (days)")
+    min_events = models.PositiveSmallIntegerField("minimum events in the window", default=2)
+    formal_only = models.BooleanField("formal inspections only", default=True)
+    families = models.JSONField(
+        "families that count",
+        default=list,
+        blank=True,
+        help_text="Family codes; empty means every family",
+    )
+    inspection_types = models.ManyToManyField(
+        InspectionType,
+        blank=True,
+        related_name="+",
+        help_text="Types that count in addition to the families; empty means no extra types",
+    )
+    anchor = models.CharField(max_length=20, choices=Anchor.choices, default=Anchor.ON_SITE_START)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        ordering = ["-severity", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(window_days__gte=1), name="rule_window_positive"),
+            models.CheckConstraint(condition=Q(min_events__gte=2), name="rule_min_events_two"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Cluster(models.Model):
+    """Inspections of one council that fall too close together under one rule.
+
+    Its identity is its rule and its member set (``member_key``), so that re-detection keeps the
+    acknowledgement and never makes a second row for the same cluster.
+    """
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="clusters")
+    rule = models.ForeignKey(ClusterRule, on_delete=models.CASCADE, related_name="clusters")
+    member_key = models.CharField(max_length=500)
+    events = models.ManyToManyField(InspectionEvent, related_name="clusters")
+    first_date = models.DateField()
+    last_date = models.DateField()
+    span_days = models.PositiveIntegerField()
+    event_count = models.PositiveSmallIntegerField()
+    total_staff_hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    on_site_days = models.PositiveIntegerField(default=0)
+    detected_at = models.DateTimeField(auto_now_add=True)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-first_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "member_key"], name="one_cluster_per_rule_and_member_set"
+            )
+        ]
+        indexes = [models.Index(fields=["council", "first_date"])]
+
+    def __str__(self):
+        return f"{self.rule} – {self.council} – {self.first_date:%d %b %Y}"
+
+    def get_absolute_url(self):
+        return reverse("cluster-detail", args=[self.pk])
+
+
+class Notice(models.Model):
+    """An in-app notice shown to a user on their next page, once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
+    )
+    message = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "cluster"],
+                condition=Q(cluster__isnull=False),
+                name="one_notice_per_user_and_cluster",
+            )
+        ]
+
+    def __str__(self):
+        return self.message
+
+
+class ImportJob(models.Model):
+    """A CSV upload processed in the background, with progress the page polls."""
+
+    class Kind(models.TextChoices):
+        EVENTS = "events", "Inspection events"
+        STAFF_TIME = "staff_time", "Staff time"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Checking and saving"
+        DONE = "done", "Saved"
+        FAILED = "failed", "Not saved"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.file_name}"
