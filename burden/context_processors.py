@@ -1,2 +1,33 @@
+from django.urls import reverse
+
+from councils.access import access_for
+from councils.models import Council
+from inspections.models import InspectionEvent, Source
+
+
+def _nav_items(request, access):
+    items = [("Home", reverse("home"))]
+    if access.council_id:
+        council = Council.objects.filter(pk=access.council_id).only("slug", "name").first()
+        if council:
+            items.append(("My council", council.get_absolute_url()))
+    items.append(("Councils", reverse("council-list")))
+    items.append(("About the data", reverse("about")))
+    if access.is_admin:
+        items.append(("Admin", reverse("admin:index")))
+    path = request.path
+    current = max((url for _, url in items if path.startswith(url)), key=len, default=None)
+    return [{"label": label, "url": url, "current": url == current} for label, url in items]
+
+
 def service(request):
-    return {}
+    """Navigation and service-wide notices for every page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "demo_data_present": False}
+    access = access_for(user)
+    return {
+        "access": access,
+        "nav_items": _nav_items(request, access),
+        "demo_data_present": InspectionEvent.objects.filter(source=Source.DEMO).exists(),
+    }

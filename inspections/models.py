@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -155,6 +156,32 @@ class InspectionEvent(models.Model):
     def __str__(self):
         return f"{self.inspection_type} – {self.council} – {self.on_site_start:%d %b %Y}"
 
+    def clean(self):
+        # The same rules as the database constraints, with messages that name the field.
+        errors = {}
+        start, end = self.on_site_start, self.on_site_end
+        if start and end and end < start:
+            errors["on_site_end"] = (
+                "The on-site end must be the same as or after the on-site start."
+            )
+        if self.notified_on and start and self.notified_on > start:
+            errors["notified_on"] = (
+                "The date notified must be the same as or before the on-site start."
+            )
+        if self.published_on and end and self.published_on < end:
+            errors["published_on"] = "The report cannot be published before the on-site end."
+        if (
+            self.outcome_id
+            and self.inspection_type_id
+            and self.outcome.inspection_type_id != self.inspection_type_id
+        ):
+            errors["outcome"] = (
+                f"‘{self.outcome.label}’ is not an outcome of {self.inspection_type.name}. "
+                "Choose one of its outcomes, or leave it as not recorded."
+            )
+        if errors:
+            raise ValidationError(errors)
+
     def get_absolute_url(self):
         return reverse("event-detail", args=[self.pk])
 
@@ -189,6 +216,8 @@ class StaffTime(models.Model):
     hours = models.DecimalField(max_digits=7, decimal_places=2)
     people = models.PositiveSmallIntegerField(default=1)
     note = models.CharField(max_length=500, blank=True)
+    # Demo hours can sit on a real, published event: they are marked on the row itself.
+    is_demo = models.BooleanField("demo data", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -214,6 +243,12 @@ class StaffTime(models.Model):
 
     def __str__(self):
         return f"{self.hours} h – {self.get_team_display()} – {self.get_phase_display()}"
+
+    def clean(self):
+        if self.hours is not None and not (0 < self.hours <= MAX_HOURS_PER_ENTRY):
+            raise ValidationError(
+                {"hours": f"Hours must be more than 0 and at most {MAX_HOURS_PER_ENTRY:,}."}
+            )
 
 
 class Severity(models.TextChoices):

@@ -1,0 +1,52 @@
+# The two set-up commands of the README: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-fast chromium frontend lint format benchmark clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Install, migrate, load the council register and demo data, and serve on http://127.0.0.1:8000
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_councils
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (sign in with a demo user above)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Install and run the whole test suite (browser tests need Chromium: installed here when possible)
+test: install chromium
+	$(BIN)/python -m pytest
+
+## Unit and page tests only, no browser
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser"
+
+## Debian's Chromium for the browser tests, when missing and the machine allows installing it
+chromium:
+	@scripts/ensure-chromium || true
+
+## Rebuild static/govuk from the govuk-frontend npm package (needs Node.js; output is committed)
+frontend:
+	cd frontend && ./build.sh
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3

@@ -1,0 +1,123 @@
+from django.contrib import admin
+
+from . import services
+from .models import (
+    Cluster,
+    ClusterRule,
+    ImportJob,
+    InspectionEvent,
+    InspectionOutcome,
+    InspectionType,
+    Notice,
+    StaffTime,
+)
+
+
+class InspectionOutcomeInline(admin.TabularInline):
+    model = InspectionOutcome
+    extra = 1
+
+
+@admin.register(InspectionType)
+class InspectionTypeAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "family",
+        "inspectorates",
+        "is_formal",
+        "typical_notice_working_days",
+        "typical_on_site_days",
+        "is_active",
+    ]
+    list_filter = ["family", "is_formal", "is_active"]
+    search_fields = ["name", "code", "inspectorates"]
+    inlines = [InspectionOutcomeInline]
+
+
+@admin.register(InspectionOutcome)
+class InspectionOutcomeAdmin(admin.ModelAdmin):
+    list_display = ["label", "code", "inspection_type", "sort_order"]
+    list_filter = ["inspection_type__family", "inspection_type"]
+    search_fields = ["label", "code"]
+
+
+class StaffTimeInline(admin.TabularInline):
+    model = StaffTime
+    extra = 0
+    fields = ["team", "phase", "hours", "people", "note", "is_demo"]
+
+
+@admin.register(InspectionEvent)
+class InspectionEventAdmin(admin.ModelAdmin):
+    list_display = [
+        "council",
+        "inspection_type",
+        "on_site_start",
+        "on_site_end",
+        "on_site_days",
+        "outcome",
+        "source",
+    ]
+    list_filter = ["inspection_type__family", "inspection_type", "source", "council__region"]
+    search_fields = ["council__name", "council__gss_code", "theme", "notes"]
+    date_hierarchy = "on_site_start"
+    autocomplete_fields = ["council"]
+    list_select_related = ["council", "inspection_type", "outcome"]
+    readonly_fields = ["on_site_days", "created_by", "created_at", "updated_at", "source_loaded_at"]
+    inlines = [StaffTimeInline]
+
+    def save_model(self, request, obj, form, change):
+        services.event_save(event=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.event_delete(event=obj)
+
+
+@admin.register(StaffTime)
+class StaffTimeAdmin(admin.ModelAdmin):
+    list_display = ["event", "team", "phase", "hours", "people", "is_demo"]
+    list_filter = ["team", "phase", "is_demo", "event__inspection_type__family"]
+    search_fields = ["event__council__name", "note"]
+    raw_id_fields = ["event"]
+    list_select_related = ["event__council", "event__inspection_type"]
+
+
+@admin.register(ClusterRule)
+class ClusterRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "window_days",
+        "min_events",
+        "anchor",
+        "formal_only",
+        "severity",
+        "is_active",
+    ]
+    list_filter = ["severity", "is_active", "anchor"]
+    search_fields = ["name", "description"]
+    filter_horizontal = ["inspection_types"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["council", "rule", "first_date", "last_date", "event_count", "acknowledged_at"]
+    list_filter = ["rule", "council__region"]
+    search_fields = ["council__name", "acknowledgement_note"]
+    raw_id_fields = ["events"]
+    list_select_related = ["council", "rule"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["user", "message", "created_at", "seen_at"]
+    search_fields = ["user__username", "message"]
+    raw_id_fields = ["user", "cluster"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "kind", "status", "processed_rows", "total_rows", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["file_name"]
+    exclude = ["content"]

@@ -1,0 +1,90 @@
+from burden.govuk_forms import GovukDateField
+from django import forms
+
+from .models import InspectionEvent, InspectionOutcome, InspectionType, StaffTime
+
+
+class OutcomeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+class EventForm(forms.ModelForm):
+    """An inspection event of one council (the council is set by the view, never by the form)."""
+
+    notified_on = GovukDateField(
+        label="Date notified",
+        required=False,
+        help_text="When the council was told of the inspection. For example, 27 3 2025",
+    )
+    on_site_start = GovukDateField(label="On-site start", help_text="For example, 7 4 2025")
+    on_site_end = GovukDateField(
+        label="On-site end", help_text="The last day on site. For a one-day visit, the same date"
+    )
+    published_on = GovukDateField(label="Report published", required=False)
+
+    class Meta:
+        model = InspectionEvent
+        fields = [
+            "inspection_type",
+            "notified_on",
+            "on_site_start",
+            "on_site_end",
+            "published_on",
+            "outcome",
+            "theme",
+            "report_url",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        types = InspectionType.objects.filter(is_active=True)
+        if self.instance.pk:
+            types = InspectionType.objects.filter(is_active=True) | InspectionType.objects.filter(
+                pk=self.instance.inspection_type_id
+            )
+        self.fields["inspection_type"].queryset = types.distinct()
+        self.fields["inspection_type"].empty_label = "Choose the inspection type"
+        # One list of every type's outcomes, grouped by type; the model checks the pairing.
+        outcomes = InspectionOutcome.objects.select_related("inspection_type").order_by(
+            "inspection_type__sort_order", "sort_order"
+        )
+        groups: dict[str, list] = {}
+        for outcome in outcomes:
+            groups.setdefault(outcome.inspection_type.name, []).append((outcome.pk, outcome.label))
+        self.fields["outcome"] = forms.TypedChoiceField(
+            label="Outcome",
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[("", "Not recorded yet")] + list(groups.items()),
+            help_text="Choose an outcome of the inspection type above",
+            initial=self.instance.outcome_id,
+        )
+        self.fields["theme"].help_text = "For a JTAI deep dive, for example domestic abuse"
+
+    def clean_outcome(self):
+        pk = self.cleaned_data.get("outcome")
+        return InspectionOutcome.objects.filter(pk=pk).first() if pk else None
+
+    def _get_validation_exclusions(self):
+        # The council is set on the instance by the view: check the one-event-per-council rule.
+        exclude = super()._get_validation_exclusions()
+        exclude.discard("council")
+        return exclude
+
+
+class StaffTimeForm(forms.ModelForm):
+    class Meta:
+        model = StaffTime
+        fields = ["team", "phase", "hours", "people", "note"]
+        labels = {"people": "Number of people", "hours": "Hours"}
+        help_texts = {"hours": "Total hours for the team in this phase, for example 37.5"}
+        widgets = {"note": forms.TextInput()}
+
+
+StaffTimeFormSet = forms.inlineformset_factory(
+    InspectionEvent, StaffTime, form=StaffTimeForm, extra=3, can_delete=True
+)

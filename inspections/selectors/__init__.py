@@ -1,0 +1,116 @@
+"""Reads for inspection events and staff time.
+
+Visibility lives here, in the querysets, never in templates: every page, export and dashboard
+gets its rows from these functions with the user's access.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from councils.access import UserAccess
+
+from ..models import InspectionEvent, Phase, StaffTime, Team
+
+ZERO_HOURS = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+def events_visible(access: UserAccess) -> QuerySet[InspectionEvent]:
+    """Every event: inspection dates and outcomes are public, so any signed-in user sees them."""
+    if not access.is_authenticated:
+        return InspectionEvent.objects.none()
+    return InspectionEvent.objects.select_related("council__region", "inspection_type", "outcome")
+
+
+def events_editable(access: UserAccess) -> QuerySet[InspectionEvent]:
+    return events_visible(access).filter(access.edit_filter())
+
+
+def event_for_edit_or_404(access: UserAccess, pk: int) -> InspectionEvent:
+    """The event if this user may change it, else 404 (another council's pages do not exist)."""
+    return get_object_or_404(events_editable(access), pk=pk)
+
+
+def staff_time_visible(access: UserAccess) -> QuerySet[StaffTime]:
+    if not access.is_authenticated:
+        return StaffTime.objects.none()
+    return StaffTime.objects.filter(access.hours_filter("event__council")).select_related(
+        "event__council", "event__inspection_type"
+    )
+
+
+def events_with_hours(events: QuerySet[InspectionEvent], access: UserAccess) -> QuerySet:
+    """Annotate each event with `staff_hours`: its total, or None where the user may not see it."""
+    visible = access.hours_filter("council")
+    if visible == Q():
+        hours = Coalesce(Sum("staff_time__hours"), ZERO_HOURS)
+    else:
+        hours = Sum("staff_time__hours", filter=visible)
+    return events.annotate(staff_hours=hours)
+
+
+@dataclass(frozen=True)
+class EventTotals:
+    events: int
+    formal_inspections: int
+    on_site_days: int
+    staff_hours: Decimal | None
+
+
+def event_totals(events: QuerySet[InspectionEvent], *, show_hours: bool) -> EventTotals:
+    """Totals of a filtered list of events; hours only where the caller may show them."""
+    figures = events.order_by().aggregate(
+        events=Count("pk"),
+        formal=Count("pk", filter=Q(inspection_type__is_formal=True)),
+        on_site_days=Coalesce(Sum("on_site_days"), 0),
+    )
+    hours = None
+    if show_hours:
+        hours = StaffTime.objects.filter(event__in=events.order_by().values("pk")).aggregate(
+            total=Coalesce(Sum("hours"), ZERO_HOURS)
+        )["total"]
+    return EventTotals(
+        events=figures["events"],
+        formal_inspections=figures["formal"],
+        on_site_days=figures["on_site_days"],
+        staff_hours=hours,
+    )
+
+
+@dataclass(frozen=True)
+class HoursTable:
+    """Hours of one event by team (rows) and phase (columns), with totals."""
+
+    phases: list[tuple[str, str]]
+    rows: list[tuple[str, list[Decimal], Decimal]]
+    phase_totals: list[Decimal]
+    total: Decimal
+    people: int
+
+
+def event_hours_table(event: InspectionEvent) -> HoursTable:
+    cells = {
+        (row["team"], row["phase"]): row["hours"]
+        for row in event.staff_time.order_by().values("team", "phase").annotate(hours=Sum("hours"))
+    }
+    people = event.staff_time.aggregate(people=Coalesce(Sum("people"), 0))["people"]
+    phases = list(Phase.choices)
+    rows = []
+    for team, label in Team.choices:
+        values = [cells.get((team, phase), Decimal("0")) for phase, _ in phases]
+        if any(values):
+            rows.append((label, values, sum(values, Decimal("0"))))
+    phase_totals = [
+        sum((cells.get((team, phase), Decimal("0")) for team, _ in Team.choices), Decimal("0"))
+        for phase, _ in phases
+    ]
+    return HoursTable(
+        phases=phases,
+        rows=rows,
+        phase_totals=phase_totals,
+        total=sum(phase_totals, Decimal("0")),
+        people=people,
+    )

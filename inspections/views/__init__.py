@@ -1,0 +1,154 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from councils.access import access_for
+from councils.models import Council
+
+from .. import selectors, services
+from ..filters import EventFilter
+from ..forms import EventForm, StaffTimeFormSet
+from ..models import InspectionEvent
+
+
+def _save_or_show_errors(form, save) -> bool:
+    """Run a service; its validation errors go back onto the form, never half-saved."""
+    try:
+        save()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return False
+    return True
+
+
+@login_required
+def council_detail(request, slug):
+    access = access_for(request.user)
+    council = get_object_or_404(Council.objects.select_related("region"), slug=slug)
+    show_hours = access.can_see_hours_of(council.pk)
+    event_filter = EventFilter(
+        request.GET, queryset=selectors.events_visible(access).filter(council=council)
+    )
+    events = event_filter.qs
+    if show_hours:
+        events = selectors.events_with_hours(events, access)
+    events = events.order_by("-on_site_start", "-pk")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/council_detail.html",
+        {
+            "council": council,
+            "filter": event_filter,
+            "page_obj": page,
+            "totals": selectors.event_totals(event_filter.qs, show_hours=show_hours),
+            "show_hours": show_hours,
+            "can_edit": access.can_edit_council(council.pk),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request, slug):
+    access = access_for(request.user)
+    council = get_object_or_404(Council, slug=slug)
+    if not access.can_edit_council(council.pk):
+        # Another council's pages do not exist for this user.
+        raise Http404("No such page")
+    event = InspectionEvent(council=council)
+    form = EventForm(request.POST or None, instance=event)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_show_errors(
+            form, lambda: services.event_save(event=form.instance, user=request.user)
+        )
+    ):
+        messages.success(
+            request, f"{form.instance.inspection_type.name} saved. Now log its staff time."
+        )
+        return redirect("staff-time-edit", pk=form.instance.pk)
+    return render(request, "inspections/event_form.html", {"form": form, "council": council})
+
+
+@login_required
+def event_detail(request, pk):
+    access = access_for(request.user)
+    event = get_object_or_404(selectors.events_visible(access), pk=pk)
+    show_hours = access.can_see_hours_of(event.council_id)
+    return render(
+        request,
+        "inspections/event_detail.html",
+        {
+            "event": event,
+            "council": event.council,
+            "show_hours": show_hours,
+            "hours": selectors.event_hours_table(event) if show_hours else None,
+            "entries": event.staff_time.all() if show_hours else None,
+            "can_edit": access.can_edit_council(event.council_id),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request, pk):
+    access = access_for(request.user)
+    event = selectors.event_for_edit_or_404(access, pk)
+    form = EventForm(request.POST or None, instance=event)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_show_errors(
+            form, lambda: services.event_save(event=form.instance, user=request.user)
+        )
+    ):
+        messages.success(request, "Event updated.")
+        return redirect(event)
+    return render(
+        request,
+        "inspections/event_form.html",
+        {"form": form, "council": event.council, "event": event},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_delete(request, pk):
+    access = access_for(request.user)
+    event = selectors.event_for_edit_or_404(access, pk)
+    if request.method == "POST":
+        council = event.council
+        services.event_delete(event=event)
+        messages.success(request, "Event deleted, with its staff time.")
+        return redirect(council)
+    return render(request, "inspections/event_confirm_delete.html", {"event": event})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_time_edit(request, pk):
+    access = access_for(request.user)
+    event = selectors.event_for_edit_or_404(access, pk)
+    formset = StaffTimeFormSet(request.POST or None, instance=event)
+    if request.method == "POST" and formset.is_valid():
+        entries = formset.save(commit=False)
+        try:
+            services.staff_time_save(
+                event=event, entries=entries, deleted=formset.deleted_objects, user=request.user
+            )
+        except ValidationError as exc:
+            formset._non_form_errors = formset.error_class(exc.messages)
+        else:
+            messages.success(request, "Staff time saved.")
+            return redirect(event)
+    return render(request, "inspections/staff_time_form.html", {"formset": formset, "event": event})

@@ -1,0 +1,59 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def north_west(db):
+    return factories.make_region("North West", "E12000002")
+
+
+@pytest.fixture
+def london(db):
+    return factories.make_region("London", "E12000007")
+
+
+@pytest.fixture
+def council_a(north_west):
+    return factories.make_council("Lakeshire", region=north_west)
+
+
+@pytest.fixture
+def council_b(north_west):
+    return factories.make_council("Riverton", region=north_west)
+
+
+@pytest.fixture
+def editor_a(council_a):
+    return factories.make_user("editor.a", council=council_a, role="editor")
+
+
+@pytest.fixture
+def viewer_a(council_a):
+    return factories.make_user("viewer.a", council=council_a, role="viewer")
+
+
+@pytest.fixture
+def editor_b(council_b):
+    return factories.make_user("editor.b", council=council_b, role="editor")
+
+
+@pytest.fixture
+def lga_officer(db):
+    return factories.make_user("lga.officer", lga=True)
+
+
+@pytest.fixture
+def administrator(db):
+    return factories.make_user("administrator", admin=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """Sign a user in on the test client: `client_for(editor_a)`."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,72 @@
+"""Small builders for test data: plain functions, explicit arguments, real database rows."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from councils.models import Council, CouncilMembership, LgaOfficer, Region
+from inspections import services
+from inspections.models import InspectionEvent, InspectionType, StaffTime
+
+PASSWORD = "a-test-password-123"
+
+
+def make_region(name="North West", code="E12000002"):
+    region, _ = Region.objects.get_or_create(
+        code=code, defaults={"name": name, "slug": name.lower().replace(" ", "-")}
+    )
+    return region
+
+
+def make_council(name, *, region=None, gss=None, dfe=None, urn=None, population=100_000):
+    region = region or make_region()
+    n = Council.objects.count() + 1
+    return Council.objects.create(
+        name=name,
+        slug=name.lower().replace(" ", "-"),
+        gss_code=gss or f"E0600{n:04d}",
+        dfe_number=dfe or f"{800 + n}",
+        ofsted_urn=urn,
+        population_0_25=population,
+        region=region,
+        kind=Council.Kind.UNITARY,
+    )
+
+
+def make_user(username, *, council=None, role=None, lga=False, admin=False):
+    user = get_user_model().objects.create_user(
+        username=username,
+        email=f"{username}@example.org",
+        password=PASSWORD,
+        is_staff=admin,
+        is_superuser=admin,
+    )
+    if council is not None:
+        CouncilMembership.objects.create(user=user, council=council, role=role)
+    if lga:
+        LgaOfficer.objects.create(user=user)
+    return user
+
+
+def inspection_type(code):
+    return InspectionType.objects.get(code=code)
+
+
+def make_event(council, code="ilacs_focused_visit", start=date(2025, 3, 3), days=None, **extra):
+    itype = inspection_type(code)
+    days = days if days is not None else (itype.typical_on_site_days or 1)
+    event = InspectionEvent(
+        council=council,
+        inspection_type=itype,
+        on_site_start=start,
+        on_site_end=extra.pop("end", start + timedelta(days=max(days - 1, 0))),
+        **extra,
+    )
+    return services.event_save(event=event)
+
+
+def make_hours(event, hours, team="data", phase="preparation", people=1):
+    return StaffTime.objects.create(
+        event=event, team=team, phase=phase, hours=Decimal(str(hours)), people=people
+    )
