@@ -238,7 +238,7 @@ def detect_clusters(events: Iterable[EventPoint], rule: RuleSpec) -> list[Detect
         limit = counted[i][0] + window  # inclusive
         while end + 1 < n and counted[end + 1][0] <= limit:
             end += 1
-        if end - i < needed:
+        if end - i + 1 < needed:
             continue
         if cluster_start >= 0 and i <= cluster_end:
             cluster_end = end

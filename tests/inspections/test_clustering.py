@@ -349,9 +349,10 @@ def test_a_single_string_is_not_accepted_as_a_family_set():
 def reference_counts(event: EventPoint, rule: RuleSpec) -> bool:
     if rule.formal_only and not event.is_formal:
         return False
-    if rule.families or rule.type_codes:
-        if event.family not in rule.families and event.type_code not in rule.type_codes:
-            return False
+    filtered = bool(rule.families or rule.type_codes)
+    matches = event.family in rule.families or event.type_code in rule.type_codes
+    if filtered and not matches:
+        return False
     anchor = event.notified_on if rule.anchor == "notified_on" else event.on_site_start
     return anchor is not None
 
