@@ -199,6 +199,7 @@ def govuk_formfield_callback(db_field: models.Field, **kwargs):
 # Bound field and renderer
 # ---------------------------------------------------------------------------------------------
 
+_DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
 _CONTAINER_MODIFIERS = re.compile(r"^govuk-(radios|checkboxes)--")
 
 
@@ -213,6 +214,29 @@ class GovukBoundField(BoundField):
     ``textarea``, ``file``, ``checkbox`` (a single box), ``checkboxes``, ``radios``, ``date``,
     ``hidden`` or ``other``.
     """
+
+    def __init__(self, form, field, name):
+        super().__init__(form, field, name)
+        # Say what to do instead of Django's "This field is required." (GOV.UK error messages
+        # are specific). Only the default is replaced; the form's field is a per-form copy.
+        if field.error_messages.get("required") == _DJANGO_REQUIRED:
+            message = self._required_message()
+            if message:
+                field.error_messages = {**field.error_messages, "required": message}
+
+    def _required_message(self) -> str | None:
+        label = str(self.label or "").strip()
+        if not label:
+            return None
+        # "Inspection type" -> "inspection type", but "JTAI theme" stays as it is
+        if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+            label = label[0].lower() + label[1:]
+        kind = self.govuk_kind
+        if kind in {"select", "radios", "checkboxes", "file"}:
+            return f"Select {label}"
+        if kind in {"input", "password", "textarea", "date"}:
+            return f"Enter {label}"
+        return None
 
     @property
     def govuk_kind(self) -> str:
@@ -253,8 +277,19 @@ class GovukBoundField(BoundField):
 
     @property
     def govuk_show_optional(self) -> bool:
-        """GOV.UK marks optional questions, not required ones (not for tick boxes)."""
-        return not self.field.required and self.govuk_kind not in {"checkbox", "checkboxes"}
+        """Whether to add "(optional)" to the label: GOV.UK marks optional questions.
+
+        Not for tick boxes, and not when every question of the form is optional (a filter
+        form, say). A form can decide with a ``govuk_mark_optional = True/False`` attribute.
+        """
+        if self.field.required or self.govuk_kind in {"checkbox", "checkboxes"}:
+            return False
+        mark = getattr(self.form, "govuk_mark_optional", None)
+        if mark is not None:
+            return bool(mark)
+        return any(
+            field.required and not field.widget.is_hidden for field in self.form.fields.values()
+        )
 
     @property
     def govuk_error_target(self) -> str:

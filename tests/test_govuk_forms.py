@@ -264,7 +264,7 @@ def test_bound_form_with_errors_markup():
     assert name_group, html
     assert (
         '<p class="govuk-error-message" id="id_name_error"><span class="govuk-visually-hidden">'
-        "Error:</span> This field is required.</p>"
+        "Error:</span> Enter council name</p>"
     ) in html
     name = re.search(r'<input[^>]*name="name"[^>]*>', html).group(0)
     assert "govuk-input govuk-input--error" in name
@@ -278,6 +278,38 @@ def test_bound_form_with_errors_markup():
     # radios and checkboxes: the error goes on the fieldset's description
     assert '<fieldset class="govuk-fieldset" aria-describedby="id_kind_error">' in html
     assert "Start date must be a real date" in html
+
+
+def test_required_messages_say_what_to_do_unless_the_form_sets_its_own():
+    class Event(forms.Form):
+        kind = forms.ChoiceField(label="Inspection type", choices=[("a", "A")])
+        theme = forms.CharField(label="JTAI theme")
+        start = GovukDateField(label="On-site start")
+        own = forms.CharField(label="Own", error_messages={"required": "Enter your own words"})
+
+    form = Event(data={})
+    assert form.errors == {
+        "kind": ["Select inspection type"],
+        "theme": ["Enter JTAI theme"],
+        "start": ["Enter on-site start"],
+        "own": ["Enter your own words"],
+    }
+    # the class's fields keep Django's default
+    assert Event.base_fields["kind"].error_messages["required"] == "This field is required."
+
+
+def test_optional_marking_is_left_out_when_every_question_is_optional():
+    class Filters(forms.Form):
+        region = forms.ChoiceField(choices=[("", "Any")], required=False)
+        since = GovukDateField(required=False)
+
+    html = _squash(Filters())
+    assert "(optional)" not in html
+
+    class Marked(Filters):
+        govuk_mark_optional = True
+
+    assert "Region (optional)</label>" in _squash(Marked())
 
 
 def test_non_field_and_hidden_errors_are_shown_at_the_top():
@@ -335,13 +367,13 @@ def test_error_summary_links_each_error_to_its_field():
     hrefs = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', html)
     assert hrefs == [
         ("non-field-errors", "Something about the whole form"),
-        ("id_name", "This field is required."),
-        ("id_people", "This field is required."),
+        ("id_name", "Enter council name"),
+        ("id_people", "Enter people involved"),
         ("id_start_month", "Start date must include a month"),
-        ("id_kind_0", "This field is required."),
+        ("id_kind_0", "Select kind of visit"),
         ("id_agree", "This field is required."),
-        ("id_region", "This field is required."),
-        ("id_secret", "This field is required."),
+        ("id_region", "Select region"),
+        ("id_secret", "Enter password"),
     ]
 
 
