@@ -16,7 +16,12 @@ def _nav_items(request, access):
     if access.is_admin:
         items.append(("Admin", reverse("admin:index")))
     path = request.path
-    current = max((url for _, url in items if path.startswith(url)), key=len, default=None)
+    # The longest matching prefix is current; the home page only on an exact match.
+    current = max(
+        (url for _, url in items if path == url or (url != "/" and path.startswith(url))),
+        key=len,
+        default=None,
+    )
     return [{"label": label, "url": url, "current": url == current} for label, url in items]
 
 

@@ -120,7 +120,13 @@ class GovukDateInput(forms.MultiWidget):
 
     def value_from_datadict(self, data, files, name):
         day, month, year = ((data.get(f"{name}_{part}") or "").strip() for part in DATE_PARTS)
+        if not (day or month or year) and data.get(name):
+            # A short link such as ?date_from=2023-01-01 (quick periods, shared URLs).
+            return (data.get(name) or "").strip()
         return _read_date(day, month, year)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and all(f"{name}_{part}" not in data for part in DATE_PARTS)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

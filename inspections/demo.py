@@ -44,7 +44,7 @@ SIZES = {
     ),
     # National scale for benchmarks: 153 councils x 15 years, ~40k events, ~2M staff-time rows.
     "national": DemoSize(
-        "national", councils=None, years=15, min_chunks=3, max_chunks=7, children_homes=(4, 8)
+        "national", councils=None, years=15, min_chunks=5, max_chunks=10, children_homes=(5, 9)
     ),
 }
 

@@ -1,7 +1,14 @@
 import django_filters
-from django import forms
+
+from burden.govuk_forms import GovukDateField
 
 from .models import Family, InspectionEvent, InspectionType
+
+
+class GovukDateFilter(django_filters.DateFilter):
+    """A date filter asked for with the GOV.UK day, month and year boxes."""
+
+    field_class = GovukDateField
 
 
 class EventFilter(django_filters.FilterSet):
@@ -14,18 +21,8 @@ class EventFilter(django_filters.FilterSet):
         choices=Family.choices,
         empty_label="Any family",
     )
-    date_from = django_filters.DateFilter(
-        label="On site from",
-        field_name="on_site_start",
-        lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = django_filters.DateFilter(
-        label="On site to",
-        field_name="on_site_start",
-        lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from = GovukDateFilter(label="On site from", field_name="on_site_start", lookup_expr="gte")
+    date_to = GovukDateFilter(label="On site to", field_name="on_site_start", lookup_expr="lte")
 
     class Meta:
         model = InspectionEvent

@@ -1,5 +1,6 @@
-from burden.govuk_forms import GovukDateField
 from django import forms
+
+from burden.govuk_forms import GovukDateField
 
 from .models import InspectionEvent, InspectionOutcome, InspectionType, StaffTime
 
@@ -9,8 +10,28 @@ class OutcomeChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
+# What Ofsted publishes about an inspection: on a published event only an administrator may
+# change these, so that a council's edit cannot silently overwrite the published record.
+PUBLISHED_FIELDS = [
+    "inspection_type",
+    "on_site_start",
+    "on_site_end",
+    "outcome",
+    "report_url",
+    "published_on",
+]
+PUBLISHED_FIELD_HINT = (
+    "As published by the inspectorate. Only an administrator can change it; the next load of "
+    "the published reports would put it back."
+)
+
+
 class EventForm(forms.ModelForm):
-    """An inspection event of one council (the council is set by the view, never by the form)."""
+    """An inspection event of one council (the council is set by the view, never by the form).
+
+    Give the user's ``access``: on a published event, the published fields are shown but
+    disabled unless the user is an administrator (disabled fields ignore what is posted).
+    """
 
     notified_on = GovukDateField(
         label="Date notified",
@@ -38,7 +59,7 @@ class EventForm(forms.ModelForm):
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, access=None, **kwargs):
         super().__init__(*args, **kwargs)
         types = InspectionType.objects.filter(is_active=True)
         if self.instance.pk:
@@ -64,6 +85,16 @@ class EventForm(forms.ModelForm):
             initial=self.instance.outcome_id,
         )
         self.fields["theme"].help_text = "For a JTAI deep dive, for example domestic abuse"
+        # Without an access, protect: forgetting to pass it must not open the published record.
+        self.published_fields_locked = bool(
+            self.instance.pk
+            and self.instance.is_published_record
+            and not (access is not None and access.is_admin)
+        )
+        if self.published_fields_locked:
+            for name in PUBLISHED_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = PUBLISHED_FIELD_HINT
 
     def clean_outcome(self):
         pk = self.cleaned_data.get("outcome")

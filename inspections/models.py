@@ -25,7 +25,7 @@ class Family(models.TextChoices):
 
 
 class InspectionType(models.Model):
-    """An inspection regime or activity; its outcomes are data, because the regimes keep changing."""
+    """An inspection regime or activity. Its outcomes are data: the regimes keep changing."""
 
     code = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=150)
@@ -47,7 +47,7 @@ class InspectionType(models.Model):
         "sub-judgement areas",
         default=list,
         blank=True,
-        help_text='Codes of the areas graded separately, e.g. ["impact_of_leaders", "care_leavers"]',
+        help_text='Codes of the areas graded separately, e.g. ["impact_of_leaders", "in_care"]',
     )
     description = models.TextField(blank=True)
     is_active = models.BooleanField(
@@ -156,6 +156,9 @@ class InspectionEvent(models.Model):
     def __str__(self):
         return f"{self.inspection_type} – {self.council} – {self.on_site_start:%d %b %Y}"
 
+    def get_absolute_url(self):
+        return reverse("event-detail", args=[self.pk])
+
     def clean(self):
         # The same rules as the database constraints, with messages that name the field.
         errors = {}
@@ -181,9 +184,6 @@ class InspectionEvent(models.Model):
             )
         if errors:
             raise ValidationError(errors)
-
-    def get_absolute_url(self):
-        return reverse("event-detail", args=[self.pk])
 
     @property
     def is_published_record(self) -> bool:

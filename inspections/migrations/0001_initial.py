@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 ('is_formal', models.BooleanField(default=True, help_text='Counts towards cluster rules that take only formal inspections (not engagement meetings, peer challenges or intervention steps).', verbose_name='formal inspection')),
                 ('typical_notice_working_days', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='typical notice (working days)')),
                 ('typical_on_site_days', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='typical on-site days')),
-                ('judgement_areas', models.JSONField(blank=True, default=list, help_text='Codes of the areas graded separately, e.g. ["impact_of_leaders", "care_leavers"]', verbose_name='sub-judgement areas')),
+                ('judgement_areas', models.JSONField(blank=True, default=list, help_text='Codes of the areas graded separately, e.g. ["impact_of_leaders", "in_care"]', verbose_name='sub-judgement areas')),
                 ('description', models.TextField(blank=True)),
                 ('is_active', models.BooleanField(default=True, help_text='Retired types stay on old events but not in new forms.', verbose_name='in use')),
                 ('sort_order', models.PositiveSmallIntegerField(default=100)),
