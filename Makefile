@@ -16,10 +16,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Install, migrate, load the council register and demo data, and serve on http://127.0.0.1:8000
+## Install, migrate, load councils, Ofsted's published inspections and demo data; serve on http://127.0.0.1:8000
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_councils
+	$(BIN)/python manage.py import_published ilacs
+	$(BIN)/python manage.py import_published send
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (sign in with a demo user above)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

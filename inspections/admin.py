@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.urls import path
 
 from . import services
+from .admin_published import published_load_view
+from .cluster_forms import ClusterRuleForm
 from .models import (
     Cluster,
     ClusterRule,
@@ -11,6 +14,7 @@ from .models import (
     Notice,
     StaffTime,
 )
+from .services import clusters as cluster_services
 
 
 class InspectionOutcomeInline(admin.TabularInline):
@@ -66,6 +70,15 @@ class InspectionEventAdmin(admin.ModelAdmin):
     list_select_related = ["council", "inspection_type", "outcome"]
     readonly_fields = ["on_site_days", "created_by", "created_at", "updated_at", "source_loaded_at"]
     inlines = [StaffTimeInline]
+    change_list_template = "admin/inspections/inspectionevent/change_list.html"
+
+    def get_urls(self):
+        load = path(
+            "load-published/",
+            self.admin_site.admin_view(lambda request: published_load_view(self, request)),
+            name="inspections_inspectionevent_load_published",
+        )
+        return [load, *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         services.event_save(event=obj, user=request.user)
@@ -82,6 +95,22 @@ class StaffTimeAdmin(admin.ModelAdmin):
     raw_id_fields = ["event"]
     list_select_related = ["event__council", "event__inspection_type"]
 
+    # Hours changed here bypass the services: re-check the council so its clusters' totals follow.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.council_changed(obj.event.council_id)
+
+    def delete_model(self, request, obj):
+        council_id = obj.event.council_id
+        super().delete_model(request, obj)
+        services.council_changed(council_id)
+
+    def delete_queryset(self, request, queryset):
+        council_ids = set(queryset.values_list("event__council_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for council_id in council_ids:
+            services.council_changed(council_id)
+
 
 @admin.register(ClusterRule)
 class ClusterRuleAdmin(admin.ModelAdmin):
@@ -97,6 +126,21 @@ class ClusterRuleAdmin(admin.ModelAdmin):
     list_filter = ["severity", "is_active", "anchor"]
     search_fields = ["name", "description"]
     filter_horizontal = ["inspection_types"]
+    form = ClusterRuleForm
+
+    # Every council is re-checked once a rule change commits. save_related, not save_model:
+    # the rule's inspection types are saved after the rule itself.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        cluster_services.cluster_rules_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        cluster_services.cluster_rules_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        cluster_services.cluster_rules_changed()
 
 
 @admin.register(Cluster)

@@ -19,6 +19,7 @@ from councils.models import Council, CouncilMembership, LgaOfficer
 
 from . import services
 from .models import InspectionEvent, InspectionType, Source, StaffTime
+from .services import clusters
 from .workdays import add_working_days, working_days
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed by `make run`; demo only
@@ -137,6 +138,19 @@ OUTCOME_WEIGHTS = {
 }
 
 
+# A demo event keeps this far from a real (published) inspection of its family, before or
+# after: no demo focused visit or engagement meeting in the weeks of a real ILACS inspection.
+PUBLISHED_CLEARANCE = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class PublishedInspection:
+    family: str
+    on_site_start: date
+    on_site_end: date
+    outcome_code: str | None
+
+
 def _monday_on_or_after(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7)
 
@@ -144,9 +158,10 @@ def _monday_on_or_after(day: date) -> date:
 class _CouncilPlan:
     """The demo events of one council, with no two of a type starting the same day."""
 
-    def __init__(self, council, types, rng, today, published_codes):
+    def __init__(self, council, types, rng, today, published: list[PublishedInspection]):
         self.council, self.types, self.rng, self.today = council, types, rng, today
-        self.published_codes = published_codes
+        self.published = published
+        self.published_codes = {p.family for p in published}
         self.events: list[InspectionEvent] = []
         self.taken: set[tuple[str, date]] = set()
 
@@ -157,7 +172,13 @@ class _CouncilPlan:
         start = around if code == "childrens_home" else _monday_on_or_after(around)
         while start.weekday() >= 5 or (code, start) in self.taken:
             start += timedelta(days=1)
-        if start > self.today:
+        if start > self.today or any(
+            p.family == itype.family
+            and p.on_site_start - PUBLISHED_CLEARANCE
+            <= start
+            <= p.on_site_end + PUBLISHED_CLEARANCE
+            for p in self.published
+        ):
             return
         length = itype.typical_on_site_days or self.rng.choice([1, 2, 3])
         end = add_working_days(start, max(length, 1) - 1)
@@ -191,8 +212,16 @@ class _CouncilPlan:
         )
 
 
-def _plan_council(council, types, size, rng, first_year, today, published_codes):
-    plan = _CouncilPlan(council, types, rng, today, published_codes)
+def _plan_council(council, types, size, rng, first_year, today, published):
+    plan = _CouncilPlan(council, types, rng, today, published)
+    published_codes = plan.published_codes
+    # Monitoring visits and DfE intervention follow an inadequate ILACS judgement: where the
+    # real judgements are known, only in the year after a real one.
+    after_inadequate = {
+        p.on_site_start.year + 1
+        for p in published
+        if p.family == "ilacs" and p.outcome_code == "inadequate"
+    }
     homes = rng.randint(*size.children_homes)
     ilacs_offset = rng.randint(0, 2)
     send_offset = rng.randint(0, 4)
@@ -213,7 +242,11 @@ def _plan_council(council, types, size, rng, first_year, today, published_codes)
             plan.add(rng.choice(["ilacs_standard", "ilacs_short"]), day_in_year(20, 330))
         elif (year - first_year) % 3 != ilacs_offset and rng.random() < 0.6:
             plan.add("ilacs_focused_visit", day_in_year(30, 330))
-        if rng.random() < 0.08:
+        if "ilacs" in published_codes:
+            intervention = year in after_inadequate
+        else:
+            intervention = rng.random() < 0.08
+        if intervention:
             for quarter in range(rng.randint(2, 4)):
                 plan.add(
                     "ilacs_monitoring_visit", day_in_year(quarter * 90 + 10, quarter * 90 + 80)
@@ -322,18 +355,18 @@ def demo_seed(
         demo = Council.objects.filter(slug=DEMO_COUNCIL_SLUG).first()
         if demo and demo not in councils:
             councils[-1] = demo
-    published = {}
-    for council_id, family in InspectionEvent.objects.filter(source=Source.PUBLISHED).values_list(
-        "council_id", "inspection_type__family"
+    published: dict[int, list[PublishedInspection]] = {}
+    for council_id, *values in InspectionEvent.objects.filter(source=Source.PUBLISHED).values_list(
+        "council_id", "inspection_type__family", "on_site_start", "on_site_end", "outcome__code"
     ):
-        published.setdefault(council_id, set()).add(family)
+        published.setdefault(council_id, []).append(PublishedInspection(*values))
 
     events = []
     for council in councils:
         rng = random.Random(f"{seed}-{council.gss_code}-{rng_root.random()}")
         events.extend(
             _plan_council(
-                council, types, spec, rng, first_year, today, published.get(council.pk, set())
+                council, types, spec, rng, first_year, today, published.get(council.pk, [])
             )
         )
     InspectionEvent.objects.bulk_create(events, batch_size=2000)
@@ -359,5 +392,9 @@ def demo_seed(
     StaffTime.objects.bulk_create(batch, batch_size=5000)
     staff_rows += len(batch)
 
+    # Bulk-created events bypass the per-event re-check: sweep every council now, in the same
+    # transaction, so the demo has its clusters. Silently: years of demo history would otherwise
+    # e-mail every editor and LGA officer about clusters nobody needs telling about.
+    clusters.clusters_sweep(alert=False, refresh_hours=True)
     transaction.on_commit(services.dashboards_invalidate)
     return DemoSummary(councils=len(councils), events=len(events), staff_time=staff_rows)

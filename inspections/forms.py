@@ -2,7 +2,7 @@ from django import forms
 
 from burden.govuk_forms import GovukDateField
 
-from .models import InspectionEvent, InspectionOutcome, InspectionType, StaffTime
+from .models import InspectionEvent, InspectionOutcome, InspectionType, Phase, StaffTime, Team
 
 
 class OutcomeChoiceField(forms.ModelChoiceField):
@@ -115,7 +115,14 @@ class StaffTimeForm(forms.ModelForm):
         help_texts = {"hours": "Total hours for the team in this phase, for example 37.5"}
         widgets = {"note": forms.TextInput()}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # GOV.UK selects say what to choose rather than Django's "---------".
+        self.fields["team"].choices = [("", "Choose a team"), *Team.choices]
+        self.fields["phase"].choices = [("", "Choose a phase"), *Phase.choices]
 
+
+# Only saved entries can be deleted; a spare row is left empty instead.
 StaffTimeFormSet = forms.inlineformset_factory(
-    InspectionEvent, StaffTime, form=StaffTimeForm, extra=3, can_delete=True
+    InspectionEvent, StaffTime, form=StaffTimeForm, extra=3, can_delete=True, can_delete_extra=False
 )

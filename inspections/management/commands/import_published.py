@@ -1,0 +1,36 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from inspections.services.published import (
+    KINDS,
+    PUBLISHED_FILES,
+    PublishedFileError,
+    published_history_load,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load Ofsted's published inspection history into inspection events (idempotent): "
+        "'ilacs' for every ILACS full inspection, 'send' for the latest area SEND inspections. "
+        "Prints loaded / updated / unchanged / skipped counts and each skipped line with its "
+        "reason. Without --file, the copy in inspections/data/ is loaded."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument(
+            "--file", type=Path, help="A newer file in the same format (CSV, UTF-8)"
+        )
+
+    def handle(self, *args, kind, file, **options):
+        path = file or PUBLISHED_FILES[kind]
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        try:
+            summary = published_history_load(kind=kind, path=path)
+        except (PublishedFileError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Nothing loaded: {exc}") from exc
+        for line in summary.report_lines():
+            self.stdout.write(line)
