@@ -1,8 +1,43 @@
 """Celery tasks: thin wrappers that take ids and call a service."""
 
+from dataclasses import asdict
+
 from celery import shared_task
+from django.db import IntegrityError, InterfaceError, OperationalError
+
+from .services import clusters, imports
+
+# Database errors worth another try: a dropped connection, a deadlock or lock timeout, or an
+# event deleted between reading a council's events and linking them to a cluster.
+DATABASE_RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError, IntegrityError),
+    "retry_backoff": 2,  # 2 s, 4 s, 8 s ... with jitter, so retries of many councils spread out
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
 
 
-@shared_task
-def recheck_council(council_id: int) -> None:
-    """Re-check one council's clusters (filled in by the cluster detection work)."""
+# acks_late: a worker that dies mid-task leaves the message on the broker, so the re-check runs
+# again elsewhere; the services are idempotent and alert at most once, so that is safe.
+@shared_task(acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
+def recheck_council(council_id: int) -> dict:
+    """Re-check one council's clusters after a change to its events or staff time."""
+    return asdict(clusters.council_clusters_recheck(council_id=council_id))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
+def sweep_all_councils(
+    batch_size: int = clusters.SWEEP_BATCH_SIZE, refresh_hours: bool = False
+) -> dict:
+    """Re-check every council (nightly, and after a rule changes): batches, each committed."""
+    return asdict(clusters.clusters_sweep(batch_size=batch_size, refresh_hours=refresh_hours))
+
+
+# No automatic retry: a failure marks the job failed with nothing saved, and the person who
+# uploaded the file sees that on its page and can upload it again.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_import_job(job_id: int) -> str | None:
+    """Check and save one uploaded CSV file; the job's page polls its progress."""
+    job = imports.import_job_run(job_id=job_id)
+    return job.status if job else None

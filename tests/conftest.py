@@ -3,6 +3,36 @@ import pytest
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_eagerly_unless_integration(request):
+    """Tasks run in-process in every test but those marked `integration`.
+
+    With CELERY_BROKER_URL set (the second pass of .ci/run) Celery would otherwise send them to
+    Redis, where no worker listens; the integration tests start their own worker.
+    """
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    from burden.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def cache_starts_empty():
+    """Every test starts with an empty cache.
+
+    Cached dashboard figures are dropped when a write commits, and tests roll back instead of
+    committing: without this, one test's figures could show up in the next.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def north_west(db):
     return factories.make_region("North West", "E12000002")
