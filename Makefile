@@ -42,6 +42,13 @@ chromium:
 frontend:
 	cd frontend && ./build.sh
 
+## Benchmarks on PostgreSQL at national scale (DATABASE_URL, default a local burden_bench); JSON in benchmarks/results/
+benchmark: install
+	$(BIN)/python -m benchmarks.seed
+	$(BIN)/python -m benchmarks.clusters
+	$(BIN)/python -m benchmarks.dashboards
+	$(BIN)/python -m benchmarks.exports
+
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -36,6 +36,14 @@ def sweep_all_councils(
 
 # No automatic retry: a failure marks the job failed with nothing saved, and the person who
 # uploaded the file sees that on its page and can upload it again.
+@shared_task(acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
+def recheck_councils_quietly(council_ids: list[int]) -> dict:
+    """Re-check councils after a load of published history: record clusters, alert nobody."""
+    return asdict(
+        clusters.clusters_sweep(council_ids=council_ids, alert=False, refresh_hours=True)
+    )
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def run_import_job(job_id: int) -> str | None:
     """Check and save one uploaded CSV file; the job's page polls its progress."""

@@ -34,7 +34,7 @@ from councils.models import Council
 
 from ..models import InspectionEvent, InspectionType, Source
 from ..workdays import working_days
-from . import council_changed, event_prepare
+from . import dashboards_invalidate, event_prepare
 
 ILACS = "ilacs"
 SEND = "send"
@@ -554,6 +554,12 @@ def published_history_load(
     loader = _Loader(kind, file_name or PUBLISHED_FILES[kind].name)
     for line, raw in _read_rows(text, kind, loader.file_name):
         loader.load_row(line, raw)
-    for council_id in sorted(loader.summary.changed_council_ids):
-        council_changed(council_id)
+    changed = sorted(loader.summary.changed_council_ids)
+    if changed:
+        # Published reports are past news: their clusters are recorded and shown, but nobody is
+        # e-mailed about inspections of years ago (a first load would alert every council).
+        from ..tasks import recheck_councils_quietly
+
+        transaction.on_commit(dashboards_invalidate)
+        transaction.on_commit(lambda: recheck_councils_quietly.delay(changed))
     return loader.summary
