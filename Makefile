@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast chromium frontend lint format benchmark clean
+.PHONY: install run test test-fast chromium screenshots frontend lint format benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test-fast: install
 ## Debian's Chromium for the browser tests, when missing and the machine allows installing it
 chromium:
 	@scripts/ensure-chromium || true
+
+## Refresh the README's screenshots in docs/screenshots/ from the browser tests
+screenshots: install chromium
+	SAVE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q
 
 ## Rebuild static/govuk from the govuk-frontend npm package (needs Node.js; output is committed)
 frontend:
