@@ -1,8 +1,10 @@
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from councils.access import access_for
 from councils.models import Council
 from inspections.models import InspectionEvent, Source
+from inspections.services.clusters import notices_take_unseen
 
 
 def _nav_items(request, access):
@@ -11,7 +13,11 @@ def _nav_items(request, access):
         council = Council.objects.filter(pk=access.council_id).only("slug", "name").first()
         if council:
             items.append(("My council", council.get_absolute_url()))
+    items.append(("Dashboards", reverse("dashboard-national")))
     items.append(("Councils", reverse("council-list")))
+    items.append(("Clusters", reverse("cluster-list")))
+    if access.is_admin or (access.role == "editor" and access.council_id):
+        items.append(("Import", reverse("import-start")))
     items.append(("About the data", reverse("about")))
     if access.is_admin:
         items.append(("Admin", reverse("admin:index")))
@@ -29,10 +35,12 @@ def service(request):
     """Navigation and service-wide notices for every page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "demo_data_present": False}
+        return {"nav_items": [], "demo_data_present": False, "notices": []}
     access = access_for(user)
     return {
         "access": access,
         "nav_items": _nav_items(request, access),
         "demo_data_present": InspectionEvent.objects.filter(source=Source.DEMO).exists(),
+        # New cluster alerts, read (and marked seen) only when a page shows them.
+        "notices": SimpleLazyObject(lambda: notices_take_unseen(user=user)),
     }

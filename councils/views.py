@@ -4,14 +4,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from councils.access import access_for
 
 from . import selectors
-from .models import Council, Region
+from .models import Council
 
 
 @login_required
 def home(request):
-    """Council users start at their council; LGA officers and administrators at the regions."""
+    """Council users start at their council; LGA officers and administrators at the dashboards."""
     access = access_for(request.user)
-    if access.council_id and not access.sees_all_hours:
+    if access.sees_all_hours:
+        return redirect("dashboard-national")
+    if access.council_id:
         return redirect(get_object_or_404(Council, pk=access.council_id))
     return redirect("council-list")
 
@@ -21,13 +23,6 @@ def council_list(request):
     return render(
         request, "councils/council_list.html", {"regions": selectors.regions_with_councils()}
     )
-
-
-@login_required
-def region_detail(request, slug):
-    region = get_object_or_404(Region, slug=slug)
-    councils = Council.objects.filter(region=region, is_active=True)
-    return render(request, "councils/region_detail.html", {"region": region, "councils": councils})
 
 
 def about(request):

@@ -399,3 +399,32 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.file_name}"
+
+
+class StaffTimeRollup(models.Model):
+    """Staff hours of each event summed by team and phase, kept by database triggers.
+
+    The dashboards sum hours over tens of thousands of events; reading these sums instead of
+    every staff-time entry (about seven entries to a row at national scale) keeps them quick.
+    Triggers on the staff-time table (migration 0003) add and subtract every insert, update and
+    delete, however it is made (forms, imports, bulk loads, cascades), so the app never writes
+    here itself.
+    """
+
+    event = models.ForeignKey(
+        InspectionEvent, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    team = models.CharField(max_length=20, choices=Team.choices)
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    hours = models.DecimalField(max_digits=12, decimal_places=2)
+    entries = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "team", "phase"], name="one_rollup_per_event_team_and_phase"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.hours} h – {self.team} – {self.phase} – event {self.event_id}"

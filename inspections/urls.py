@@ -1,6 +1,10 @@
 from django.urls import path
 
 from . import views
+from .views import clusters as cluster_views
+from .views import dashboards as dashboard_views
+from .views import exports as export_views
+from .views import imports as import_views
 
 urlpatterns = [
     path("councils/<slug:slug>/", views.council_detail, name="council-detail"),
@@ -9,4 +13,44 @@ urlpatterns = [
     path("events/<int:pk>/edit/", views.event_edit, name="event-edit"),
     path("events/<int:pk>/delete/", views.event_delete, name="event-delete"),
     path("events/<int:pk>/staff-time/", views.staff_time_edit, name="staff-time-edit"),
+    # Burden dashboards: England here; a region's at regions/<slug>/ (councils/urls.py)
+    path("dashboards/", dashboard_views.national_dashboard, name="dashboard-national"),
+    path("clusters/", cluster_views.cluster_list, name="cluster-list"),
+    path("clusters/<int:pk>/", cluster_views.cluster_detail, name="cluster-detail"),
+    path(
+        "clusters/<int:pk>/acknowledge/",
+        cluster_views.cluster_acknowledge,
+        name="cluster-acknowledge",
+    ),
+    # CSV downloads of what the pages show (same filters as the page, in the query string)
+    path("exports/events.csv", export_views.export_csv, {"name": "events"}, name="export-events"),
+    path(
+        "exports/staff-time.csv",
+        export_views.export_csv,
+        {"name": "staff_time"},
+        name="export-staff-time",
+    ),
+    path(
+        "exports/summary.csv", export_views.export_csv, {"name": "summary"}, name="export-summary"
+    ),
+    path(
+        "exports/clusters.csv",
+        export_views.export_csv,
+        {"name": "clusters"},
+        name="export-clusters",
+    ),
+    # Imports from council spreadsheets
+    path("imports/", import_views.import_start, name="import-start"),
+    path("imports/jobs/<int:pk>/", import_views.import_job_detail, name="import-job"),
+    path(
+        "imports/jobs/<int:pk>/progress.json",
+        import_views.import_job_progress,
+        name="import-job-progress",
+    ),
+    path("imports/<slug:kind_slug>/", import_views.import_upload, name="import-upload"),
+    path(
+        "imports/<slug:kind_slug>/template.csv",
+        import_views.import_template,
+        name="import-template",
+    ),
 ]

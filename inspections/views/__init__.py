@@ -13,6 +13,8 @@ from .. import selectors, services
 from ..filters import EventFilter
 from ..forms import EventForm, StaffTimeFormSet
 from ..models import InspectionEvent
+from ..selectors import clusters as cluster_selectors
+from .dashboards import council_burden_context
 
 
 def _save_or_show_errors(form, save) -> bool:
@@ -52,6 +54,8 @@ def council_detail(request, slug):
             "totals": selectors.event_totals(event_filter.qs, show_hours=show_hours),
             "show_hours": show_hours,
             "can_edit": access.can_edit_council(council.pk),
+            "council_clusters": cluster_selectors.clusters_of_council(access, council.pk),
+            **council_burden_context(request, council, event_filter, access),
         },
     )
 
@@ -65,7 +69,7 @@ def event_create(request, slug):
         # Another council's pages do not exist for this user.
         raise Http404("No such page")
     event = InspectionEvent(council=council)
-    form = EventForm(request.POST or None, instance=event)
+    form = EventForm(request.POST or None, instance=event, access=access)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -95,6 +99,7 @@ def event_detail(request, pk):
             "hours": selectors.event_hours_table(event) if show_hours else None,
             "entries": event.staff_time.all() if show_hours else None,
             "can_edit": access.can_edit_council(event.council_id),
+            "event_clusters": cluster_selectors.clusters_of_event(access, event),
         },
     )
 
@@ -104,7 +109,7 @@ def event_detail(request, pk):
 def event_edit(request, pk):
     access = access_for(request.user)
     event = selectors.event_for_edit_or_404(access, pk)
-    form = EventForm(request.POST or None, instance=event)
+    form = EventForm(request.POST or None, instance=event, access=access)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -126,6 +131,10 @@ def event_edit(request, pk):
 def event_delete(request, pk):
     access = access_for(request.user)
     event = selectors.event_for_edit_or_404(access, pk)
+    if event.is_published_record and not access.is_admin:
+        # The published record stays; the council's notes and hours are kept on it.
+        messages.error(request, "Only an administrator can delete a published inspection.")
+        return redirect(event)
     if request.method == "POST":
         council = event.council
         services.event_delete(event=event)

@@ -1,0 +1,253 @@
+"""Burden dashboards: England (the nine regions side by side), a region, and one council.
+
+Views only read the filters from the URL, ask the burden selectors for the figures and hand them
+to the templates; every number comes from ``inspections.selectors.burden``.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from councils.access import UserAccess, access_for
+from councils.models import Council, Region
+
+from .. import dashboard_charts
+from ..dashboard_filters import BurdenFilterSet, filters_query, query_string, quick_periods
+from ..models import Family, InspectionType
+from ..selectors import burden
+from ..selectors.burden import BurdenFilters
+
+TEMPLATE = "inspections/dashboards/dashboard.html"
+_PERIOD_KEYS = {
+    f"{name}{part}" for name in ("date_from", "date_to") for part in ("", "_day", "_month", "_year")
+}
+# A first visit shows the last three years (about one ILACS cycle); "All time" is one click away.
+DEFAULT_PERIOD = "3-years"
+
+
+def _with_default_period(params):
+    data = params.copy()
+    if not _PERIOD_KEYS & set(data):
+        start = {code: first for code, _, first in quick_periods(timezone.localdate())}
+        data["date_from"] = start[DEFAULT_PERIOD].isoformat()
+    return data
+
+
+@login_required
+def national_dashboard(request):
+    filterset = BurdenFilterSet(_with_default_period(request.GET))
+    filters = filterset.burden_filters()
+    if filters and filters.region_id:
+        # One address per region: a region picked here opens its own page, filters and all.
+        region = filterset.form.cleaned_data["region"]
+        params = filters_query(filters, **_view_options(request))
+        return redirect(reverse("region-dashboard", args=[region.slug]) + query_string(params))
+    return _render(request, filterset, filters, region=None)
+
+
+@login_required
+def region_dashboard(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    data = _with_default_period(request.GET)
+    data["region"] = region.slug
+    filterset = BurdenFilterSet(data)
+    return _render(request, filterset, filterset.burden_filters(), region=region)
+
+
+def scope_label(filters: BurdenFilters, region: Region | None) -> str:
+    """The filters in words: "Since 25 November 2023 · North West · ILACS (Ofsted)"."""
+    if filters.date_from and filters.date_to:
+        period = f"{filters.date_from:%-d %B %Y} to {filters.date_to:%-d %B %Y}"
+    elif filters.date_from:
+        period = f"Since {filters.date_from:%-d %B %Y}"
+    elif filters.date_to:
+        period = f"Up to {filters.date_to:%-d %B %Y}"
+    else:
+        period = "All time"
+    parts = [period, region.name if region else "England"]
+    if filters.family:
+        parts.append(dict(Family.choices).get(filters.family, filters.family))
+    if filters.inspection_type_id:
+        parts.append(
+            InspectionType.objects.filter(pk=filters.inspection_type_id)
+            .values_list("name", flat=True)
+            .first()
+            or ""
+        )
+    return " · ".join(part for part in parts if part)
+
+
+def _view_options(request) -> dict:
+    return {
+        "sort": request.GET.get("sort") or None,
+        "timeline": request.GET.get("timeline") or None,
+    }
+
+
+def _timeline_formal_only(request, filters: BurdenFilters) -> bool:
+    """Formal inspections only, unless asked for every event or for a family or type."""
+    if request.GET.get("timeline") == "all":
+        return False
+    return not (filters.family or filters.inspection_type_id)
+
+
+def _sort_headers(filters: BurdenFilters, sort: str, *, region_slug: str, timeline, columns):
+    """Header links that sort the league table, with the aria-sort of the current one."""
+    current, descending = burden.parse_sort(sort)
+    headers = []
+    for key in columns:
+        label, _, first_direction = burden.LEAGUE_SORTS[key]
+        if key == current:
+            aria = "descending" if descending else "ascending"
+            next_sort = key if descending else f"-{key}"
+        else:
+            aria = "none"
+            next_sort = f"-{key}" if first_direction == "desc" else key
+        params = filters_query(filters, region_slug=region_slug, sort=next_sort, timeline=timeline)
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "aria_sort": aria,
+                "numeric": key not in {"council", "region"},
+                "url": query_string(params) + "#league-table",
+            }
+        )
+    return headers
+
+
+def _period_links(filters: BurdenFilters, *, region_slug: str, options: dict):
+    links = []
+    for _code, label, first in quick_periods(timezone.localdate()):
+        params = filters_query(filters.but(date_from=first, date_to=None), region_slug=region_slug)
+        params.update({k: v for k, v in options.items() if v})
+        current = filters.date_from == first and filters.date_to is None
+        links.append({"label": label, "url": query_string(params), "current": current})
+    return links
+
+
+def _render(request, filterset, filters: BurdenFilters | None, *, region: Region | None):
+    access = access_for(request.user)
+    context = {"region": region, "filter": filterset, "regions": Region.objects.all()}
+    if filters is not None:
+        context.update(_figures(request, access, filters, region=region))
+    return render(request, TEMPLATE, context)
+
+
+def _figures(request, access: UserAccess, filters: BurdenFilters, *, region: Region | None):
+    sort = request.GET.get("sort") or burden.DEFAULT_SORT
+    formal_only = _timeline_formal_only(request, filters)
+    timeline_param = request.GET.get("timeline") or None
+    # On a region page the region is in the path, not in the links' parameters.
+    columns = list(burden.LEAGUE_SORTS)
+    if region is not None:
+        columns.remove("region")
+    league = burden.league_table(filters, access, sort=sort)
+    timeline_rows = burden.timeline(filters, access, formal_only=formal_only)
+    type_hours = burden.hours_by_type(filters, access)
+    team_phase = burden.hours_by_team_and_phase(filters, access)
+    quarters = burden.events_per_quarter(filters, access)
+    context = {
+        "filters": filters,
+        "league": league,
+        "league_rows": dashboard_charts.league_table_rows(
+            league,
+            council_url=dashboard_charts.url_maker("council-detail"),
+            query=query_string(filters_query(filters)),
+            with_region=region is None,
+        ),
+        "league_headers": _sort_headers(
+            filters, sort, region_slug="", timeline=timeline_param, columns=columns
+        ),
+        "medians": burden.region_medians(filters, access),
+        "period_links": _period_links(filters, region_slug="", options=_view_options(request)),
+        "timeline_table_rows": dashboard_charts.timeline_table_rows(timeline_rows),
+        "timeline_formal_only": formal_only,
+        "timeline_chart": dashboard_charts.timeline_figure(
+            timeline_rows, filters, formal_only=formal_only, chart_id="timeline"
+        ),
+        "timeline_toggle_url": query_string(
+            filters_query(filters, sort=request.GET.get("sort"), timeline="all")
+        )
+        + "#timeline-section",
+        "timeline_formal_url": query_string(filters_query(filters, sort=request.GET.get("sort")))
+        + "#timeline-section",
+        "type_hours": type_hours,
+        "type_hours_chart": dashboard_charts.hours_by_type_figure(
+            type_hours, chart_id="hours-by-type"
+        ),
+        "team_phase": team_phase,
+        "team_phase_chart": dashboard_charts.team_phase_figure(
+            team_phase, chart_id="hours-by-team-and-phase"
+        ),
+        "quarters": quarters,
+        "quarters_chart": dashboard_charts.quarters_figure(quarters, chart_id="events-per-quarter"),
+        "sees_all_hours": access.sees_all_hours,
+        "scope_label": scope_label(filters, region),
+        # Region links keep the period, family and type.
+        "region_query": query_string(filters_query(filters)),
+    }
+    if region is None:
+        regions = burden.regions_compared(filters, access)
+        context.update(
+            regions_compared=regions,
+            regions_chart=dashboard_charts.regions_figure(regions, chart_id="regions-formal"),
+            regions_hours_chart=dashboard_charts.regions_hours_figure(
+                regions, chart_id="regions-hours"
+            ),
+        )
+    return context
+
+
+def council_burden_context(request, council: Council, event_filter, access: UserAccess) -> dict:
+    """The council page's burden section: this council against its region's median.
+
+    Uses the council page's own filters (period, family, type), so the section and the events
+    list below it always show the same events.
+    """
+    if not event_filter.is_valid():
+        return {"burden": None}
+    region_filters = BurdenFilters.from_cleaned_data(
+        event_filter.form.cleaned_data, region_id=council.region_id
+    )
+    council_filters = region_filters.but(council_id=council.pk)
+    formal_only = _timeline_formal_only(request, council_filters)
+    row = next(
+        (r for r in burden.league_table(region_filters, access) if r.council_id == council.pk),
+        None,
+    )
+    timeline_rows = burden.timeline(council_filters, access, formal_only=formal_only)
+    type_hours = burden.hours_by_type(council_filters, access)
+    team_phase = burden.hours_by_team_and_phase(council_filters, access)
+    quarters = burden.events_per_quarter(council_filters, access)
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["timeline"] = "all"
+    formal_params = params.copy()
+    formal_params.pop("timeline")
+    return {
+        "burden": {
+            "row": row,
+            "medians": burden.region_medians(region_filters, access),
+            "region_url": reverse("region-dashboard", args=[council.region.slug])
+            + query_string(filters_query(region_filters)),
+            "timeline_formal_only": formal_only,
+            "timeline_table_rows": dashboard_charts.timeline_table_rows(timeline_rows),
+            "timeline_chart": dashboard_charts.timeline_figure(
+                timeline_rows, council_filters, formal_only=formal_only, chart_id="timeline"
+            ),
+            "timeline_toggle_url": f"?{params.urlencode()}#timeline-section",
+            "timeline_formal_url": f"?{formal_params.urlencode()}#timeline-section",
+            "type_hours": type_hours,
+            "type_hours_chart": type_hours is not None
+            and dashboard_charts.hours_by_type_figure(type_hours, chart_id="hours-by-type"),
+            "team_phase": team_phase,
+            "team_phase_chart": team_phase is not None
+            and dashboard_charts.team_phase_figure(team_phase, chart_id="hours-by-team-and-phase"),
+            "quarters": quarters,
+            "quarters_chart": dashboard_charts.quarters_figure(
+                quarters, chart_id="events-per-quarter"
+            ),
+        }
+    }
