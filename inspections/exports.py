@@ -1,0 +1,570 @@
+"""CSV exports: what a user sees on a page, as a file that opens cleanly in Excel.
+
+The rows come from the same selectors as the pages, with the same access rules, so a download
+never holds a figure the user could not see on screen. Each export is streamed: querysets are
+read in chunks (``.iterator(chunk_size=...)``) and the CSV text is handed on in blocks of about
+64 KB, so memory stays flat however many rows there are.
+
+Excel-friendly by design: UTF-8 with a byte-order mark (without it Excel guesses the Windows
+code page and mangles "–" and "’"), ISO dates (unambiguous in every locale), one header row
+whose names carry the unit (``staff_hours``, ``on_site_working_days``), plain unformatted
+numbers, and text cells that begin with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+prefixed with an apostrophe, so a spreadsheet shows them as text instead of running them as a
+formula (OWASP's advice against "CSV injection").
+
+For the large exports the database writes each cell ready for the file (the apostrophe, "yes" and
+"no"), so that no Python code runs per row: the rows go from the database cursor straight into
+the csv module's C writer. That is what keeps two million staff-time rows near the speed of
+PostgreSQL's own ``COPY`` (see ``benchmarks/exports.py``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import islice
+
+from django import forms
+from django.db.models import Case, CharField, F, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat, Left
+from django.db.models.lookups import In
+from django.utils import timezone
+
+from burden.govuk_forms import GovukDateField
+from councils.access import UserAccess
+from councils.models import Council, Region
+
+from . import selectors
+from .cluster_forms import ClusterFilter
+from .models import Cluster, ClusterRule, Family, InspectionEvent, InspectionType, Source
+from .selectors import burden
+from .selectors import clusters as cluster_selectors
+from .selectors.burden import BurdenFilters
+
+BOM = "\ufeff"
+FORMULA_PREFIXES = ["=", "+", "-", "@", "\t", "\r"]
+FORMULA_CHARACTERS = frozenset(FORMULA_PREFIXES)
+CHUNK_ROWS = 2000
+WRITE_ROWS = 1000
+FLUSH_AT_CHARACTERS = 64 * 1024
+
+# Kinds of column: how a value is written. Numbers and dates are written by the csv module
+# itself (str() of an int or a Decimal is plain, of a date is ISO 8601; None is empty).
+TEXT, VALUE, YES_NO = "text", "value", "yes_no"
+
+
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet will not take for a formula."""
+    if text and text[0] in FORMULA_CHARACTERS:
+        return "'" + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    """Undo :func:`neutralise`, so that an exported file imports back to the same text."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_CHARACTERS:
+        return text[1:]
+    return text
+
+
+def yes_no(flag) -> str:
+    return "yes" if flag else "no"
+
+
+def row_formatter(kinds: Sequence[str]) -> Callable[[Sequence], list]:
+    """A function that makes one database row safe and readable, touching only what it must."""
+    text_columns = [i for i, kind in enumerate(kinds) if kind == TEXT]
+    flag_columns = [i for i, kind in enumerate(kinds) if kind == YES_NO]
+
+    def format_row(row: Sequence) -> list:
+        cells = list(row)
+        for i in text_columns:
+            value = cells[i]
+            if value and value[0] in FORMULA_CHARACTERS:
+                cells[i] = "'" + value
+        for i in flag_columns:
+            cells[i] = "yes" if cells[i] else "no"
+        return cells
+
+    return format_row
+
+
+def neutralised(field: str) -> Case:
+    """:func:`neutralise`, done by the database in the query."""
+    return Case(
+        When(
+            In(Left(field, 1), FORMULA_PREFIXES),
+            then=Concat(Value("'"), F(field), output_field=TextField()),
+        ),
+        default=F(field),
+        output_field=TextField(),
+    )
+
+
+def yes_no_of(condition: Q) -> Case:
+    return Case(When(condition, then=Value("yes")), default=Value("no"), output_field=CharField())
+
+
+def ready_to_write(queryset: QuerySet, columns) -> QuerySet:
+    """Rows whose cells the csv module can write as they are, from (header, source, kind).
+
+    Text is neutralised and flags become yes or no in the query; numbers and dates are left to
+    the csv module. Columns whose source is None are filled in by the caller.
+    """
+    names, annotations = [], {}
+    for index, (_, source, kind) in enumerate(columns):
+        if source is None:
+            continue
+        if kind == VALUE:
+            names.append(source)
+            continue
+        name = f"csv_{index}"
+        annotations[name] = neutralised(source) if kind == TEXT else yes_no_of(source)
+        names.append(name)
+    return queryset.annotate(**annotations).values_list(*names)
+
+
+def csv_stream(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:
+    """The bytes of a CSV file: BOM, header, rows; yielded in blocks, never all at once."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(BOM)
+    writer.writerow(header)
+    rows = iter(rows)
+    while True:
+        written = buffer.tell()
+        # writerows loops in C: a thousand rows at a time, with no Python code per row.
+        writer.writerows(islice(rows, WRITE_ROWS))
+        if buffer.tell() == written:
+            break
+        if buffer.tell() >= FLUSH_AT_CHARACTERS:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
+
+
+def _batches(iterable: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+# --- Filters -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    """The filters of the list and dashboard pages, for the rows of an export.
+
+    Events and staff time are selected by their event's on-site start, as on the council page
+    and the dashboards; clusters as on the clusters page (a cluster is in a period when any part
+    of it falls inside).
+    """
+
+    council: Council | None = None
+    region: Region | None = None
+    family: str = ""
+    inspection_type: InspectionType | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    rule: ClusterRule | None = None  # clusters only
+    acknowledged: str = ""  # clusters only: "yes", "no" or either
+    sort: str = ""  # summary only: the league table's order on the page
+
+    def event_q(self, prefix: str = "") -> Q:
+        """A filter on events, or on rows reached from an event through ``prefix``."""
+        q = Q()
+        if self.council is not None:
+            q &= Q(**{f"{prefix}council": self.council})
+        if self.region is not None:
+            q &= Q(**{f"{prefix}council__region": self.region})
+        if self.family:
+            q &= Q(**{f"{prefix}inspection_type__family": self.family})
+        if self.inspection_type is not None:
+            q &= Q(**{f"{prefix}inspection_type": self.inspection_type})
+        if self.date_from is not None:
+            q &= Q(**{f"{prefix}on_site_start__gte": self.date_from})
+        if self.date_to is not None:
+            q &= Q(**{f"{prefix}on_site_start__lte": self.date_to})
+        return q
+
+    def burden_filters(self) -> BurdenFilters:
+        """The same filters for the dashboards' selectors."""
+        return BurdenFilters(
+            date_from=self.date_from,
+            date_to=self.date_to,
+            region_id=self.region.pk if self.region else None,
+            family=self.family,
+            inspection_type_id=self.inspection_type.pk if self.inspection_type else None,
+            council_id=self.council.pk if self.council else None,
+        )
+
+    def cluster_filter_data(self) -> dict[str, str]:
+        """The same filters as the clusters page's query string."""
+        data = {
+            "region": self.region.slug if self.region else "",
+            "council": self.council.slug if self.council else "",
+            "rule": str(self.rule.pk) if self.rule else "",
+            "date_from": self.date_from.isoformat() if self.date_from else "",
+            "date_to": self.date_to.isoformat() if self.date_to else "",
+            "acknowledged": self.acknowledged,
+        }
+        return {key: value for key, value in data.items() if value}
+
+    @property
+    def place_slug(self) -> str:
+        if self.council is not None:
+            return self.council.slug
+        if self.region is not None:
+            return self.region.slug
+        return "england"
+
+
+class ExportFilterForm(forms.Form):
+    """Reads the filters from a page's query string (the download links) or the command."""
+
+    council = forms.CharField(required=False)
+    region = forms.CharField(required=False)
+    family = forms.ChoiceField(required=False, choices=[("", "Any family"), *Family.choices])
+    inspection_type = forms.CharField(required=False)
+    # The pages send dates as three boxes (date_from_day…) or as ?date_from=2023-01-01.
+    date_from = GovukDateField(required=False, label="On site from")
+    date_to = GovukDateField(required=False, label="On site to")
+    rule = forms.ModelChoiceField(required=False, queryset=ClusterRule.objects.all())
+    acknowledged = forms.ChoiceField(
+        required=False, choices=[("", "Either"), ("yes", "Yes"), ("no", "No")]
+    )
+    sort = forms.CharField(required=False)
+
+    def clean_council(self) -> Council | None:
+        value = self.cleaned_data["council"].strip()
+        if not value:
+            return None
+        council = Council.objects.filter(
+            Q(slug=value) | Q(gss_code__iexact=value) | Q(name__iexact=value)
+        ).first()
+        if council is None:
+            raise forms.ValidationError(f"No council has the slug, GSS code or name ‘{value}’.")
+        return council
+
+    def clean_region(self) -> Region | None:
+        value = self.cleaned_data["region"].strip()
+        if not value:
+            return None
+        region = Region.objects.filter(
+            Q(slug=value) | Q(code__iexact=value) | Q(name__iexact=value)
+        ).first()
+        if region is None:
+            raise forms.ValidationError(f"No region has the slug, code or name ‘{value}’.")
+        return region
+
+    def clean_inspection_type(self) -> InspectionType | None:
+        value = self.cleaned_data["inspection_type"].strip()
+        if not value:
+            return None
+        lookup = Q(code=value) | (Q(pk=int(value)) if value.isdigit() else Q(pk__in=[]))
+        itype = InspectionType.objects.filter(lookup).first()
+        if itype is None:
+            raise forms.ValidationError(f"No inspection type has the code ‘{value}’.")
+        return itype
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end of the period must not be before its start.")
+        return data
+
+    def filters(self) -> ExportFilters:
+        data = self.cleaned_data
+        return ExportFilters(
+            council=data.get("council"),
+            region=data.get("region"),
+            family=data.get("family") or "",
+            inspection_type=data.get("inspection_type"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            rule=data.get("rule"),
+            acknowledged=data.get("acknowledged") or "",
+            sort=(data.get("sort") or "").strip(),
+        )
+
+    def error_text(self) -> str:
+        return " ".join(
+            f"{name}: {message}" for name, messages in self.errors.items() for message in messages
+        )
+
+
+# --- Inspection events ---------------------------------------------------------------------
+
+# (header, field, kind). The headers are also the columns the events import reads.
+EVENT_COLUMNS = [
+    ("council_gss_code", "council__gss_code", TEXT),
+    ("council_name", "council__name", TEXT),
+    ("region", "council__region__name", TEXT),
+    ("inspection_type", "inspection_type__code", TEXT),
+    ("inspection_type_name", "inspection_type__name", TEXT),
+    ("family", "inspection_type__family", TEXT),
+    ("notified_on", "notified_on", VALUE),
+    ("on_site_start", "on_site_start", VALUE),
+    ("on_site_end", "on_site_end", VALUE),
+    ("on_site_working_days", "on_site_days", VALUE),
+    ("published_on", "published_on", VALUE),
+    ("outcome", "outcome__code", TEXT),
+    ("outcome_label", "outcome__label", TEXT),
+    ("theme", "theme", TEXT),
+    ("report_url", "report_url", TEXT),
+    ("notes", "notes", TEXT),
+    ("staff_hours", "staff_hours", VALUE),
+    ("clusters", None, TEXT),
+    ("demo", Q(source=Source.DEMO), YES_NO),
+]
+EVENT_HEADER = [header for header, _, _ in EVENT_COLUMNS]
+
+
+def events_for_export(access: UserAccess, filters: ExportFilters) -> QuerySet:
+    """The events of the export, each with its staff hours where this user may see them."""
+    events = selectors.events_visible(access).filter(filters.event_q())
+    events = selectors.events_with_hours(events, access)
+    return events.order_by(
+        "council__name", "council__gss_code", "on_site_start", "inspection_type__code"
+    )
+
+
+def _cluster_labels(event_ids: list[int]) -> dict[int, str]:
+    """Each event's clusters, as words that mean the same in any copy of the database."""
+    memberships = (
+        Cluster.events.through.objects.filter(inspectionevent_id__in=event_ids)
+        .order_by("cluster__first_date", "cluster__rule__name")
+        .values_list(
+            "inspectionevent_id", "cluster__rule__name", "cluster__first_date", "cluster__last_date"
+        )
+    )
+    labels: dict[int, list[str]] = {}
+    for event_id, rule, first, last in memberships:
+        labels.setdefault(event_id, []).append(f"{rule} {first.isoformat()} to {last.isoformat()}")
+    return {event_id: "; ".join(names) for event_id, names in labels.items()}
+
+
+def event_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
+    cluster_index = EVENT_HEADER.index("clusters")
+    events = events_for_export(access, filters)
+    rows = ready_to_write(
+        events.annotate(event_id=F("pk")), [("", "event_id", VALUE)] + EVENT_COLUMNS
+    )
+    for batch in _batches(rows.iterator(chunk_size=CHUNK_ROWS), CHUNK_ROWS):
+        clusters = _cluster_labels([row[0] for row in batch])
+        for row in batch:
+            cells = list(row[1:])
+            cells.insert(cluster_index, neutralise(clusters.get(row[0], "")))
+            yield cells
+
+
+# --- Staff time ----------------------------------------------------------------------------
+
+STAFF_TIME_COLUMNS = [
+    ("council_gss_code", "event__council__gss_code", TEXT),
+    ("council_name", "event__council__name", TEXT),
+    ("region", "event__council__region__name", TEXT),
+    ("inspection_type", "event__inspection_type__code", TEXT),
+    ("on_site_start", "event__on_site_start", VALUE),
+    ("team", "team", TEXT),
+    ("phase", "phase", TEXT),
+    ("staff_hours", "hours", VALUE),
+    ("people", "people", VALUE),
+    ("note", "note", TEXT),
+    ("demo", Q(is_demo=True), YES_NO),
+]
+STAFF_TIME_HEADER = [header for header, _, _ in STAFF_TIME_COLUMNS]
+
+
+def staff_time_for_export(access: UserAccess, filters: ExportFilters) -> QuerySet:
+    """Staff-time entries this user may see (their council's, or all for LGA and admins)."""
+    entries = selectors.staff_time_visible(access).filter(filters.event_q("event__"))
+    # Ordered by what identifies the event, then entry by entry as they were logged, so that
+    # an export imported into another database exports again in the same order.
+    entries = entries.order_by(
+        "event__council__name",
+        "event__council__gss_code",
+        "event__on_site_start",
+        "event__inspection_type__code",
+        "pk",
+    )
+    return ready_to_write(entries, STAFF_TIME_COLUMNS)
+
+
+def staff_time_rows(access: UserAccess, filters: ExportFilters) -> Iterator[tuple]:
+    # The rows are written as they come from the cursor: see the module's docstring.
+    return staff_time_for_export(access, filters).iterator(chunk_size=CHUNK_ROWS)
+
+
+# --- Clusters ------------------------------------------------------------------------------
+
+CLUSTER_HEADER = [
+    "council_gss_code",
+    "council_name",
+    "region",
+    "rule",
+    "severity",
+    "first_date",
+    "last_date",
+    "span_days",
+    "event_count",
+    "on_site_working_days",
+    "staff_hours",
+    "events",
+    "acknowledged",
+    "demo",
+]
+
+
+def clusters_for_export(access: UserAccess, filters: ExportFilters) -> QuerySet[Cluster]:
+    """The clusters page's rows, through its own filter, in its order."""
+    clusters = cluster_selectors.clusters_list(access)
+    return ClusterFilter(filters.cluster_filter_data(), queryset=clusters).qs
+
+
+def cluster_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
+    fields = [
+        "pk",
+        "council__gss_code",
+        "council__name",
+        "council__region__name",
+        "rule__name",
+        "rule__severity",
+        "first_date",
+        "last_date",
+        "span_days",
+        "event_count",
+        "on_site_days",
+        "visible_staff_hours",  # None where this user may not see the council's hours
+        "acknowledged_at",
+    ]
+    format_row = row_formatter([TEXT] * 5 + [VALUE] * 6 + [TEXT, YES_NO, YES_NO])
+    rows = clusters_for_export(access, filters).values_list(*fields).iterator(chunk_size=CHUNK_ROWS)
+    for batch in _batches(rows, CHUNK_ROWS):
+        members: dict[int, list[str]] = {}
+        demo: set[int] = set()
+        for cluster_id, code, start, source in (
+            Cluster.events.through.objects.filter(cluster_id__in=[row[0] for row in batch])
+            .order_by("inspectionevent__on_site_start", "inspectionevent__inspection_type__code")
+            .values_list(
+                "cluster_id",
+                "inspectionevent__inspection_type__code",
+                "inspectionevent__on_site_start",
+                "inspectionevent__source",
+            )
+        ):
+            members.setdefault(cluster_id, []).append(f"{code} {start.isoformat()}")
+            if source == Source.DEMO:
+                demo.add(cluster_id)
+        for pk, *values, acknowledged_at in batch:
+            yield format_row(
+                [
+                    *values,
+                    "; ".join(members.get(pk, [])),
+                    acknowledged_at is not None,
+                    pk in demo,
+                ]
+            )
+
+
+# --- Per-council summary (the dashboards' league table) ------------------------------------
+
+SUMMARY_HEADER = [
+    "council_gss_code",
+    "council_name",
+    "region",
+    "events",
+    "formal_inspections",
+    "on_site_working_days",
+    "staff_hours",
+    "staff_hours_per_event",
+    "clusters",
+    "shortest_gap_days",
+    "most_formal_inspections_in_12_months",
+    "demo",
+]
+
+
+def summary_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
+    """The league table of the dashboards, row for row: the same selector, the same numbers."""
+    scope = filters.burden_filters()
+    rows = burden.league_table(scope, access, sort=filters.sort or burden.DEFAULT_SORT)
+    gss_codes = dict(
+        Council.objects.filter(pk__in=[row.council_id for row in rows]).values_list(
+            "pk", "gss_code"
+        )
+    )
+    # A council's figures include demo data when any of its events in scope is a demo event
+    # or carries demo hours.
+    in_scope = InspectionEvent.objects.filter(scope.events_q())
+    with_demo = set(
+        in_scope.filter(Q(source=Source.DEMO) | Q(staff_time__is_demo=True))
+        .order_by()
+        .values_list("council_id", flat=True)
+        .distinct()
+    )
+    format_row = row_formatter([TEXT] * 3 + [VALUE] * 8 + [YES_NO])
+    for row in rows:
+        yield format_row(
+            [
+                gss_codes.get(row.council_id, ""),
+                row.name,
+                row.region_name,
+                row.events,
+                row.formal_inspections,
+                row.on_site_days,
+                row.staff_hours,
+                row.hours_per_event,
+                row.clusters,
+                row.shortest_gap_days,
+                row.most_in_12_months,
+                row.council_id in with_demo,
+            ]
+        )
+
+
+# --- The exports, by name ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    name: str
+    file_stem: str
+    header: list[str]
+    rows: Callable[[UserAccess, ExportFilters], Iterable[Sequence]]
+
+
+EXPORTS: dict[str, Export] = {
+    "events": Export("events", "inspection-events", EVENT_HEADER, event_rows),
+    "staff_time": Export("staff_time", "staff-time", STAFF_TIME_HEADER, staff_time_rows),
+    "summary": Export("summary", "burden-summary", SUMMARY_HEADER, summary_rows),
+    "clusters": Export("clusters", "clusters", CLUSTER_HEADER, cluster_rows),
+}
+
+
+def export_stream(name: str, access: UserAccess, filters: ExportFilters) -> Iterator[bytes]:
+    export = EXPORTS[name]
+    return csv_stream(export.header, export.rows(access, filters))
+
+
+def export_filename(name: str, filters: ExportFilters, *, today: date | None = None) -> str:
+    """What and when: ``burden-summary-north-west-2023-01-01-2025-12-31.csv``."""
+    today = today or timezone.localdate()
+    parts = [EXPORTS[name].file_stem, filters.place_slug]
+    if filters.family:
+        parts.append(filters.family.replace("_", "-"))
+    if filters.inspection_type is not None:
+        parts.append(filters.inspection_type.code.replace("_", "-"))
+    if filters.date_from or filters.date_to:
+        parts.append(filters.date_from.isoformat() if filters.date_from else "up-to")
+        parts.append((filters.date_to or today).isoformat())
+    else:
+        parts.append(today.isoformat())
+    return "-".join(parts) + ".csv"

@@ -1,0 +1,981 @@
+"""Bulk import of inspection events and staff time from council spreadsheets (CSV).
+
+The rules are the forms' rules: each row becomes a model instance and goes through
+``event_prepare`` (events: working days and ``full_clean``) or ``full_clean`` (staff time), so an
+import can never hold what a form would refuse. Every row is checked before anything is saved;
+if any row has a problem the file is refused as a whole and every problem is listed by row and
+column. Otherwise the whole file is saved in one transaction.
+
+Re-importing a file changes nothing:
+
+- an **event** is matched on its council, inspection type and on-site start (the database's own
+  unique key) and updated only if a value differs;
+- **staff time** is matched on its event: for every event named in the file, the file's rows are
+  that event's complete staff time. If they are the same entries as those stored (team, phase,
+  hours, people, note and demo mark, counted with repeats: two identical rows are two entries)
+  the event is left alone; otherwise its entries are replaced by the file's rows. Events the file
+  does not name are never touched. A whole-row key is the only one that works: a council logs
+  several entries for the same team and phase, and none of them has a name of its own.
+
+Row numbers are those a spreadsheet shows: the header is row 1, the first data row is row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from councils.access import UserAccess, access_for
+from councils.models import Council, CouncilMembership
+
+from ..exports import EVENT_HEADER, STAFF_TIME_HEADER, unneutralise
+from ..models import (
+    MAX_HOURS_PER_ENTRY,
+    ImportJob,
+    InspectionEvent,
+    InspectionOutcome,
+    InspectionType,
+    Phase,
+    Source,
+    StaffTime,
+    Team,
+)
+from . import council_changed, event_prepare
+
+logger = logging.getLogger(__name__)
+
+EVENTS = ImportJob.Kind.EVENTS
+STAFF_TIME = ImportJob.Kind.STAFF_TIME
+# A page of a few hundred problems is already more than anyone reads; the count says the rest.
+MAX_ERRORS_KEPT = 500
+PROGRESS_EVERY_ROWS = 500
+SAVE_BATCH = 1000
+
+
+# --- Columns -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+    example: str = ""
+    required: bool = False
+    read: bool = True  # False: written by the export for readers, ignored by the import
+
+
+COUNCIL_COLUMNS = [
+    Column(
+        "council_gss_code",
+        "The council's GSS code. Either this or council_name is needed; if both are given they "
+        "must name the same council.",
+        "E08000003",
+    ),
+    Column("council_name", "The council's name, as in the list of councils.", "Manchester"),
+    Column(
+        "region",
+        "The council's region. Not read: the council decides it.",
+        "North West",
+        read=False,
+    ),
+]
+EVENT_COLUMNS = [
+    *COUNCIL_COLUMNS,
+    Column(
+        "inspection_type",
+        "The inspection type's code (or its full name), for example ilacs_focused_visit.",
+        "ilacs_focused_visit",
+        required=True,
+    ),
+    Column("inspection_type_name", "The type's name. Not read.", "ILACS focused visit", read=False),
+    Column("family", "The type's family. Not read.", "ilacs", read=False),
+    Column("notified_on", "Date the council was told. Optional.", "2025-02-24"),
+    Column("on_site_start", "First day on site.", "2025-03-03", required=True),
+    Column(
+        "on_site_end",
+        "Last day on site; for a one-day visit the same date.",
+        "2025-03-04",
+        required=True,
+    ),
+    Column(
+        "on_site_working_days",
+        "Not read: worked out from the dates (Monday to Friday less bank holidays).",
+        "2",
+        read=False,
+    ),
+    Column("published_on", "Date the report or letter was published. Optional.", "2025-04-10"),
+    Column(
+        "outcome",
+        "The outcome's code (or its label), one of the inspection type's outcomes. "
+        "Leave empty if not known yet.",
+        "letter",
+    ),
+    Column("outcome_label", "The outcome's label. Not read.", "Letter published", read=False),
+    Column("theme", "For a JTAI deep dive, its theme. Optional.", "Domestic abuse"),
+    Column(
+        "report_url", "Address of the published report. Optional.", "https://reports.ofsted.gov.uk/"
+    ),
+    Column("notes", "Notes. Optional.", ""),
+    Column("staff_hours", "Not read: import staff time with its own file.", "52.5", read=False),
+    Column("clusters", "Not read: clusters are worked out by the service.", "", read=False),
+    Column(
+        "demo",
+        "yes for demo (invented) data, which stays marked as demo; otherwise no or empty.",
+        "no",
+    ),
+]
+STAFF_TIME_COLUMNS = [
+    *COUNCIL_COLUMNS,
+    Column(
+        "inspection_type",
+        "With the council and on_site_start, names the event the hours belong to "
+        "(the event must exist: import or log it first). Code or full name.",
+        "ilacs_focused_visit",
+        required=True,
+    ),
+    Column("on_site_start", "The event's first day on site.", "2025-03-03", required=True),
+    Column(
+        "team",
+        "One of: " + ", ".join(f"{code} ({label})" for code, label in Team.choices) + ".",
+        "data",
+        required=True,
+    ),
+    Column(
+        "phase",
+        "One of: " + ", ".join(f"{code} ({label})" for code, label in Phase.choices) + ".",
+        "preparation",
+        required=True,
+    ),
+    Column(
+        "staff_hours",
+        f"Hours of the whole team in this phase: a number more than 0 and at most "
+        f"{MAX_HOURS_PER_ENTRY:,}, at most 2 decimal places, no commas or units.",
+        "37.5",
+        required=True,
+    ),
+    Column("people", "Number of people. Optional: 1 if empty.", "2"),
+    Column("note", "A note. Optional.", ""),
+    Column("demo", "yes for demo (invented) hours; otherwise no or empty.", "no"),
+]
+COLUMNS: dict[str, list[Column]] = {EVENTS: EVENT_COLUMNS, STAFF_TIME: STAFF_TIME_COLUMNS}
+# The import reads what the export writes: a downloaded file can be loaded back unchanged.
+assert [c.name for c in EVENT_COLUMNS] == EVENT_HEADER
+assert [c.name for c in STAFF_TIME_COLUMNS] == STAFF_TIME_HEADER
+
+# Model field -> column, for the model's own validation messages.
+FIELD_COLUMNS = {
+    "council": "council_gss_code",
+    "inspection_type": "inspection_type",
+    "hours": "staff_hours",
+    NON_FIELD_ERRORS: "",
+}
+
+
+def template_csv(kind: str) -> bytes:
+    """The template to download: the header row, UTF-8 with a BOM, as the exports."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    csv.writer(buffer, lineterminator="\r\n").writerow([c.name for c in COLUMNS[kind]])
+    return buffer.getvalue().encode("utf-8")
+
+
+# --- Reading the file ----------------------------------------------------------------------
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: wrong encoding, size, columns, no rows."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__(" ".join(messages))
+        self.messages = messages
+
+
+@dataclass
+class CsvFile:
+    columns: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
+    problems: list[RowError] = field(default_factory=list)  # rows with the wrong cell count
+
+
+def _header_name(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+def _size_words(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+def csv_file_read(*, kind: str, content: bytes) -> CsvFile:
+    """Check the file as a whole (size, encoding, columns, row count). Raises ImportFileError."""
+    max_bytes = settings.IMPORT_MAX_BYTES
+    if len(content) > max_bytes:
+        raise ImportFileError(
+            [
+                f"The file is {_size_words(len(content))}: it must be at most "
+                f"{_size_words(max_bytes)}. Split it into smaller files, for example one per "
+                "year, and import each."
+            ]
+        )
+    if not content.strip():
+        raise ImportFileError(["The file is empty."])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            [
+                "The file is not saved as UTF-8 text. In Excel choose File, Save As, "
+                "‘CSV UTF-8 (Comma delimited) (*.csv)’, then upload that file. "
+                "Excel workbooks (.xlsx) must be saved as CSV first."
+            ]
+        ) from None
+    if "\x00" in text:
+        raise ImportFileError(
+            ["The file is not CSV text. Save it as ‘CSV UTF-8 (Comma delimited) (*.csv)’."]
+        )
+    known = {c.name for c in COLUMNS[kind]}
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, [])
+        columns = [_header_name(name) for name in header]
+        while columns and not columns[-1]:
+            columns.pop()  # spreadsheets often save empty trailing columns
+        rows = []
+        problems = []
+        max_rows = settings.IMPORT_MAX_ROWS
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue  # an empty line, or a line of empty cells
+            number = reader.line_num
+            if len(rows) >= max_rows:
+                raise ImportFileError(
+                    [
+                        f"The file has more than {max_rows:,} rows of data: one import takes "
+                        "at most that many. Split it into smaller files, for example one per "
+                        "year, and import each."
+                    ]
+                )
+            extra = cells[len(columns) :]
+            if any(cell.strip() for cell in extra):
+                problems.append(
+                    RowError(
+                        number,
+                        "",
+                        f"This row has {len(cells)} cells but the header row names only "
+                        f"{len(columns)} columns.",
+                    )
+                )
+            rows.append((number, cells[: len(columns)]))
+    except csv.Error as exc:
+        raise ImportFileError(
+            [f"The file could not be read as CSV at line {reader.line_num}: {exc}."]
+        ) from None
+
+    messages = []
+    if not columns:
+        raise ImportFileError(["The file has no header row with the column names."])
+    if "" in columns:
+        messages.append(
+            f"Column {columns.index('') + 1} of the header row has no name. Every column needs "
+            "one of the names listed on this page."
+        )
+    repeated = sorted({name for name in columns if name and columns.count(name) > 1})
+    for name in repeated:
+        messages.append(f"The column ‘{name}’ appears more than once in the header row.")
+    unknown = [name for name in columns if name and name not in known]
+    if unknown:
+        messages.append(
+            "The file has columns this import does not read: "
+            + ", ".join(f"‘{name}’" for name in unknown)
+            + ". Remove them, or correct their names to those listed on this page."
+        )
+    for column in COLUMNS[kind]:
+        if column.required and column.name not in columns:
+            messages.append(f"The file has no ‘{column.name}’ column, which is needed.")
+    if "council_gss_code" not in columns and "council_name" not in columns:
+        messages.append("The file needs a ‘council_gss_code’ or a ‘council_name’ column.")
+    if messages:
+        raise ImportFileError(messages)
+    if not rows:
+        raise ImportFileError(["The file has a header row but no rows of data."])
+    # Short rows (Excel drops empty trailing cells) read as empty cells.
+    rows = [(number, cells + [""] * (len(columns) - len(cells))) for number, cells in rows]
+    return CsvFile(columns=columns, rows=rows, problems=problems)
+
+
+# --- Checking rows -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" if self.row else "The file"
+        if self.column:
+            where += f", {self.column}"
+        return f"{where}: {self.message}"
+
+
+class RowProblem(Exception):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+
+def _parse_date(text: str, column: str, *, required: bool) -> date | None:
+    if not text:
+        if required:
+            raise RowProblem(column, "Enter a date: this column is needed on every row.")
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise RowProblem(
+        column,
+        f"‘{text}’ is not a real date. Write dates as year-month-day, for example 2025-03-31, "
+        "or as day/month/year, for example 31/03/2025.",
+    )
+
+
+def _parse_yes_no(text: str) -> bool:
+    value = text.casefold()
+    if value in {"", "no", "n", "false", "0"}:
+        return False
+    if value in {"yes", "y", "true", "1"}:
+        return True
+    raise RowProblem("demo", f"‘{text}’ is not yes or no.")
+
+
+def _choice(text: str, column: str, choices) -> str:
+    by_key = {}
+    for code, label in choices:
+        by_key[_key(code)] = code
+        by_key[_key(label)] = code
+    value = by_key.get(_key(text))
+    if value is None:
+        if not text:
+            raise RowProblem(column, "Enter a value: this column is needed on every row.")
+        raise RowProblem(
+            column,
+            f"‘{text}’ is not one of: " + ", ".join(code for code, _ in choices) + ".",
+        )
+    return value
+
+
+class _Lookups:
+    """The reference data a file refers to, read once, matched without regard to case."""
+
+    def __init__(self, access: UserAccess):
+        self.access = access
+        self.by_gss: dict[str, Council] = {}
+        self.by_name: dict[str, Council] = {}
+        for council in Council.objects.all():
+            self.by_gss[council.gss_code.upper()] = council
+            self.by_name[_key(council.name)] = council
+        self.own_council = (
+            Council.objects.filter(pk=access.council_id).first() if access.council_id else None
+        )
+        self.types: dict[str, InspectionType] = {}
+        for itype in InspectionType.objects.all():
+            self.types[_key(itype.code)] = itype
+            self.types[_key(itype.name)] = itype
+        self.outcomes: dict[tuple[int, str], InspectionOutcome] = {}
+        self.outcome_codes: dict[int, list[str]] = {}
+        for outcome in InspectionOutcome.objects.all():
+            self.outcomes[(outcome.inspection_type_id, _key(outcome.code))] = outcome
+            self.outcomes[(outcome.inspection_type_id, _key(outcome.label))] = outcome
+            self.outcome_codes.setdefault(outcome.inspection_type_id, []).append(outcome.code)
+
+    def council(self, cells: dict[str, str]) -> Council:
+        gss = cells.get("council_gss_code", "")
+        name = cells.get("council_name", "")
+        if gss:
+            council = self.by_gss.get(gss.upper())
+            if council is None:
+                raise RowProblem("council_gss_code", f"No council has the GSS code ‘{gss}’.")
+            if name and self.by_name.get(_key(name)) != council:
+                raise RowProblem(
+                    "council_name",
+                    f"‘{name}’ is not the council with GSS code {council.gss_code}, which is "
+                    f"{council.name}.",
+                )
+        elif name:
+            council = self.by_name.get(_key(name))
+            if council is None:
+                raise RowProblem(
+                    "council_name",
+                    f"No council is called ‘{name}’. Check the spelling against the list of "
+                    "councils, or give its GSS code.",
+                )
+        else:
+            raise RowProblem("council_gss_code", "Enter the council's GSS code or name.")
+        if not self.access.can_edit_council(council.pk):
+            own = f"only for {self.own_council.name}" if self.own_council else "for no council"
+            raise RowProblem(
+                "council_gss_code" if gss else "council_name",
+                f"This row is for {council.name}, but you may import {own}.",
+            )
+        return council
+
+    def inspection_type(self, text: str) -> InspectionType:
+        if not text:
+            raise RowProblem("inspection_type", "Enter the inspection type's code.")
+        itype = self.types.get(_key(text))
+        if itype is None:
+            raise RowProblem(
+                "inspection_type",
+                f"‘{text}’ is not an inspection type. Use one of the codes listed on this "
+                "page, for example ilacs_focused_visit.",
+            )
+        return itype
+
+    def outcome(self, text: str, itype: InspectionType) -> InspectionOutcome | None:
+        if not text:
+            return None
+        outcome = self.outcomes.get((itype.pk, _key(text)))
+        if outcome is None:
+            codes = self.outcome_codes.get(itype.pk, [])
+            raise RowProblem(
+                "outcome",
+                f"‘{text}’ is not an outcome of {itype.name}. "
+                + (f"Its outcomes are: {', '.join(codes)}." if codes else "It has no outcomes.")
+                + " Leave the cell empty if there is none yet.",
+            )
+        return outcome
+
+
+def _validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
+    if not hasattr(exc, "error_dict"):
+        return [("", message) for message in exc.messages]
+    return [
+        (FIELD_COLUMNS.get(name, name), message)
+        for name, errors in exc.error_dict.items()
+        for error in errors
+        for message in error.messages
+    ]
+
+
+def _cells(csv_file: CsvFile, values: list[str]) -> dict[str, str]:
+    return {name: value.strip() for name, value in zip(csv_file.columns, values, strict=True)}
+
+
+def _reader(row: dict, problems: list) -> Callable:
+    """Read one value into the row, or note the problem and carry on with the next column."""
+
+    def read(name, parse, *args, **kwargs):
+        try:
+            row[name] = parse(*args, **kwargs)
+        except RowProblem as problem:
+            problems.append((problem.column, problem.message))
+
+    return read
+
+
+def _text(cells: dict[str, str], column: str) -> str:
+    return unneutralise(cells.get(column, "").strip())
+
+
+# --- Results -------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    entries_added: int = 0
+    entries_removed: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    councils_changed: list[int] = field(default_factory=list)
+
+    @property
+    def saved(self) -> bool:
+        return self.error_count == 0
+
+    def add_error(self, row: int | None, column: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(RowError(row, column, message))
+
+    def summary(self) -> str:
+        if not self.saved:
+            return (
+                f"Nothing was saved: the file has {self.error_count:,} "
+                f"problem{'s' if self.error_count != 1 else ''} to correct."
+            )
+        if self.kind == EVENTS:
+            return (
+                f"{self.rows:,} rows checked and saved: {self.created:,} events added, "
+                f"{self.updated:,} updated, {self.unchanged:,} unchanged."
+            )
+        return (
+            f"{self.rows:,} rows checked and saved: the staff time of {self.updated:,} "
+            f"event{'s' if self.updated != 1 else ''} replaced ({self.entries_added:,} entries "
+            f"added, {self.entries_removed:,} removed); {self.unchanged:,} "
+            f"event{'s' if self.unchanged != 1 else ''} unchanged."
+        )
+
+    def as_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "entries_added": self.entries_added,
+            "entries_removed": self.entries_removed,
+            "error_count": self.error_count,
+            "errors": [error.as_dict() for error in self.errors],
+            "summary": self.summary(),
+        }
+
+
+Progress = Callable[[int], None]
+
+
+# --- Events --------------------------------------------------------------------------------
+
+EVENT_COMPARED_FIELDS = [
+    "notified_on",
+    "on_site_end",
+    "published_on",
+    "outcome_id",
+    "theme",
+    "notes",
+    "report_url",
+]
+
+
+def _event_rows_check(csv_file, lookups, result, progress, file_name):
+    """Each row as a prepared event (new or changed), or its problems; nothing saved."""
+    parsed = []
+    council_ids = set()
+    for number, values in csv_file.rows:
+        cells = _cells(csv_file, values)
+        row, problems = {"number": number}, []
+        read = _reader(row, problems)
+        read("council", lookups.council, cells)
+        read("inspection_type", lookups.inspection_type, cells.get("inspection_type", ""))
+        for column in ("notified_on", "on_site_start", "on_site_end", "published_on"):
+            required = column in ("on_site_start", "on_site_end")
+            read(column, _parse_date, cells.get(column, ""), column, required=required)
+        read("demo", _parse_yes_no, cells.get("demo", ""))
+        if "inspection_type" in row:
+            read("outcome", lookups.outcome, cells.get("outcome", ""), row["inspection_type"])
+        row.update(
+            theme=_text(cells, "theme"),
+            notes=_text(cells, "notes"),
+            report_url=_text(cells, "report_url"),
+            problems=problems,
+        )
+        if "council" in row:
+            council_ids.add(row["council"].pk)
+        parsed.append(row)
+
+    existing = {
+        (event.council_id, event.inspection_type_id, event.on_site_start): event
+        for event in InspectionEvent.objects.filter(council_id__in=council_ids).select_related(
+            "inspection_type", "outcome"
+        )
+    }
+    seen: dict[tuple, int] = {}
+    new, changed = [], []
+    for done, row in enumerate(parsed, start=1):
+        number, problems = row["number"], row["problems"]
+        if not problems:
+            key = (row["council"].pk, row["inspection_type"].pk, row["on_site_start"])
+            if key in seen:
+                problems.append(
+                    (
+                        "on_site_start",
+                        f"This row repeats row {seen[key]}: the same council, inspection type "
+                        "and on-site start. Keep one of them.",
+                    )
+                )
+            else:
+                seen[key] = number
+        if not problems:
+            event, is_new = _event_from_row(row, existing.get(key), file_name)
+            if event is not None:
+                try:
+                    event_prepare(event)
+                except ValidationError as exc:
+                    problems.extend(_validation_problems(exc))
+                else:
+                    (new if is_new else changed).append(event)
+            else:
+                result.unchanged += 1
+        for column, message in problems:
+            result.add_error(number, column, message)
+        if progress and done % PROGRESS_EVERY_ROWS == 0:
+            progress(done)
+    return new, changed
+
+
+def _event_from_row(row, event, file_name):
+    """The event to save for a row, and whether it is new; None if the stored one is the same."""
+    values = {
+        "notified_on": row["notified_on"],
+        "on_site_end": row["on_site_end"],
+        "published_on": row["published_on"],
+        "outcome": row["outcome"],
+        "theme": row["theme"],
+        "notes": row["notes"],
+        "report_url": row["report_url"],
+    }
+    is_new = event is None
+    if is_new:
+        event = InspectionEvent(
+            council=row["council"],
+            inspection_type=row["inspection_type"],
+            on_site_start=row["on_site_start"],
+            **values,
+        )
+    elif not _event_differs(event, values, row["demo"]):
+        return None, False
+    else:
+        for name, value in values.items():
+            setattr(event, name, value)
+    # The file is now where these values come from; a row marked demo stays demo.
+    event.source = Source.DEMO if row["demo"] else Source.IMPORT
+    event.source_reference = file_name[:500]
+    return event, is_new
+
+
+def _event_differs(event: InspectionEvent, values: dict, demo: bool) -> bool:
+    outcome = values["outcome"]
+    if event.outcome_id != (outcome.pk if outcome else None):
+        return True
+    if any(getattr(event, name) != values[name] for name in values if name != "outcome"):
+        return True
+    return event.is_demo != demo
+
+
+def _events_save(new, changed, user, result):
+    now = timezone.now()
+    for event in new:
+        event.source_loaded_at = now
+        event.created_by = user
+    for event in changed:
+        event.source_loaded_at = now
+        event.updated_at = now
+    InspectionEvent.objects.bulk_create(new, batch_size=SAVE_BATCH)
+    InspectionEvent.objects.bulk_update(
+        changed,
+        [*EVENT_COMPARED_FIELDS, "on_site_days", "source", "source_reference",
+         "source_loaded_at", "updated_at"],
+        batch_size=SAVE_BATCH,
+    )  # fmt: skip
+    result.created, result.updated = len(new), len(changed)
+    return {event.council_id for event in [*new, *changed]}
+
+
+# --- Staff time ----------------------------------------------------------------------------
+
+
+def _entry_key(entry: StaffTime) -> tuple:
+    return (entry.team, entry.phase, entry.hours, entry.people, entry.note, entry.is_demo)
+
+
+def _staff_time_rows_check(csv_file, lookups, result, progress):
+    parsed = []
+    council_ids = set()
+    for number, values in csv_file.rows:
+        cells = _cells(csv_file, values)
+        row, problems = {"number": number}, []
+        read = _reader(row, problems)
+        read("council", lookups.council, cells)
+        read("inspection_type", lookups.inspection_type, cells.get("inspection_type", ""))
+        read("on_site_start", _parse_date, cells.get("on_site_start", ""), "on_site_start",
+             required=True)  # fmt: skip
+        read("team", _choice, cells.get("team", ""), "team", Team.choices)
+        read("phase", _choice, cells.get("phase", ""), "phase", Phase.choices)
+        read("hours", _parse_hours, cells.get("staff_hours", ""))
+        read("people", _parse_people, cells.get("people", ""))
+        read("demo", _parse_yes_no, cells.get("demo", ""))
+        row["note"] = _text(cells, "note")
+        row["problems"] = problems
+        if "council" in row:
+            council_ids.add(row["council"].pk)
+        parsed.append(row)
+
+    events = {
+        (council_id, type_id, start): pk
+        for pk, council_id, type_id, start in InspectionEvent.objects.filter(
+            council_id__in=council_ids
+        ).values_list("pk", "council_id", "inspection_type_id", "on_site_start")
+    }
+    by_event: dict[int, list[StaffTime]] = {}
+    for done, row in enumerate(parsed, start=1):
+        number, problems = row["number"], row["problems"]
+        event_id = None
+        if {"council", "inspection_type", "on_site_start"} <= row.keys():
+            event_id = events.get(
+                (row["council"].pk, row["inspection_type"].pk, row["on_site_start"])
+            )
+            if event_id is None:
+                problems.append(
+                    (
+                        "on_site_start",
+                        f"{row['council'].name} has no {row['inspection_type'].name} starting on "
+                        f"{row['on_site_start'].isoformat()}. Import or log the event first.",
+                    )
+                )
+        if not problems:
+            entry = StaffTime(
+                event_id=event_id,
+                team=row["team"],
+                phase=row["phase"],
+                hours=row["hours"],
+                people=row["people"],
+                note=row["note"],
+                is_demo=row["demo"],
+            )
+            try:
+                # The event was found above; the rest is the form's and the database's rules.
+                entry.full_clean(exclude=["event"])
+            except ValidationError as exc:
+                problems.extend(_validation_problems(exc))
+            else:
+                by_event.setdefault(event_id, []).append(entry)
+        for column, message in problems:
+            result.add_error(number, column, message)
+        if progress and done % PROGRESS_EVERY_ROWS == 0:
+            progress(done)
+    return by_event
+
+
+def _parse_hours(text: str) -> Decimal:
+    if not text:
+        raise RowProblem("staff_hours", "Enter the hours: this column is needed on every row.")
+    try:
+        hours = Decimal(text)
+    except InvalidOperation:
+        raise RowProblem(
+            "staff_hours",
+            f"‘{text}’ is not a number. Write hours as a plain number, for example 37.5, "
+            "without commas or units.",
+        ) from None
+    if not hours.is_finite():
+        raise RowProblem("staff_hours", f"‘{text}’ is not a number of hours.")
+    return hours
+
+
+def _parse_people(text: str) -> int:
+    if not text:
+        return 1
+    if not text.isdigit():
+        raise RowProblem("people", f"‘{text}’ is not a whole number of people (1 or more).")
+    return int(text)
+
+
+def _staff_time_save(by_event, user, result):
+    stored: dict[int, Counter] = {event_id: Counter() for event_id in by_event}
+    for entry in StaffTime.objects.filter(event_id__in=list(by_event)).only(
+        "event_id", "team", "phase", "hours", "people", "note", "is_demo"
+    ):
+        stored[entry.event_id][_entry_key(entry)] += 1
+    replace = [
+        event_id
+        for event_id, entries in by_event.items()
+        if Counter(_entry_key(entry) for entry in entries) != stored[event_id]
+    ]
+    result.unchanged = len(by_event) - len(replace)
+    result.updated = len(replace)
+    if not replace:
+        return set()
+    result.entries_removed = sum(sum(stored[event_id].values()) for event_id in replace)
+    StaffTime.objects.filter(event_id__in=replace).delete()
+    new = [entry for event_id in replace for entry in by_event[event_id]]
+    for entry in new:
+        entry.created_by = user
+    StaffTime.objects.bulk_create(new, batch_size=SAVE_BATCH)
+    result.entries_added = len(new)
+    return set(InspectionEvent.objects.filter(pk__in=replace).values_list("council_id", flat=True))
+
+
+# --- The import ----------------------------------------------------------------------------
+
+
+def may_import(access: UserAccess) -> bool:
+    """Editors import for their own council, administrators for any; nobody else."""
+    return access.is_admin or (
+        access.role == CouncilMembership.Role.EDITOR and access.council_id is not None
+    )
+
+
+def import_run(
+    *,
+    kind: str,
+    content: bytes,
+    file_name: str,
+    user,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Check every row, then save the whole file in one transaction, or nothing.
+
+    File-level problems (encoding, columns, size) raise ImportFileError; row problems come
+    back in the result, with nothing saved.
+    """
+    access = access_for(user)
+    if not may_import(access):
+        raise ImportFileError(["You may not import: only council editors and administrators may."])
+    csv_file = csv_file_read(kind=kind, content=content)
+    result = ImportResult(kind=kind, rows=len(csv_file.rows))
+    for problem in csv_file.problems:
+        result.add_error(problem.row, problem.column, problem.message)
+    lookups = _Lookups(access)
+    if kind == EVENTS:
+        new, changed = _event_rows_check(csv_file, lookups, result, progress, file_name)
+    else:
+        by_event = _staff_time_rows_check(csv_file, lookups, result, progress)
+    if progress:
+        progress(len(csv_file.rows))
+    if not result.saved:
+        return result
+    try:
+        with transaction.atomic():
+            if kind == EVENTS:
+                councils = _events_save(new, changed, user, result)
+            else:
+                councils = _staff_time_save(by_event, user, result)
+            for council_id in sorted(councils):
+                council_changed(council_id)
+    except IntegrityError:
+        # Someone saved a clashing event between the check and the save: nothing was saved.
+        result = ImportResult(kind=kind, rows=len(csv_file.rows))
+        result.add_error(
+            None,
+            "",
+            "Another change to the same events was saved while this file was being checked. "
+            "Nothing from the file was saved: import it again.",
+        )
+        return result
+    result.councils_changed = sorted(councils)
+    return result
+
+
+# --- Import jobs (large files in the background) -------------------------------------------
+
+
+def import_job_create(*, kind: str, file_name: str, content: bytes, user) -> ImportJob:
+    """Check the file as a whole and keep it for processing. Raises ImportFileError."""
+    if not may_import(access_for(user)):
+        raise ImportFileError(["You may not import: only council editors and administrators may."])
+    csv_file = csv_file_read(kind=kind, content=content)
+    return ImportJob.objects.create(
+        kind=kind,
+        file_name=file_name[:255],
+        content=content,
+        total_rows=len(csv_file.rows),
+        created_by=user,
+    )
+
+
+def runs_in_background(job: ImportJob) -> bool:
+    return job.total_rows > settings.IMPORT_BACKGROUND_ROWS
+
+
+def import_job_run(*, job_id: int) -> ImportJob | None:
+    """Process a job once: claim it, check and save its file, record the result.
+
+    Safe to run twice: a finished job is left alone, and one found still running (its worker
+    died) is simply run again, because the import itself changes nothing the second time.
+    """
+    claimed = ImportJob.objects.filter(
+        pk=job_id, status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING]
+    ).update(status=ImportJob.Status.RUNNING, processed_rows=0)
+    if not claimed:
+        return None
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+
+    def progress(rows: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(processed_rows=rows)
+
+    try:
+        result = import_run(
+            kind=job.kind,
+            content=bytes(job.content),
+            file_name=job.file_name,
+            user=job.created_by,
+            progress=progress,
+        )
+        payload = result.as_json()
+        status = ImportJob.Status.DONE if result.saved else ImportJob.Status.FAILED
+    except ImportFileError as exc:
+        payload = {
+            "kind": job.kind,
+            "error_count": len(exc.messages),
+            "errors": [RowError(None, "", message).as_dict() for message in exc.messages],
+            "summary": "Nothing was saved: " + " ".join(exc.messages),
+        }
+        status = ImportJob.Status.FAILED
+    except Exception:
+        logger.exception("Import job %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED,
+            result={
+                "kind": job.kind,
+                "error_count": 1,
+                "errors": [],
+                "summary": "Nothing was saved: something went wrong while importing the file. "
+                "Upload it again; if it happens again, tell an administrator.",
+            },
+            finished_at=timezone.now(),
+        )
+        raise
+    ImportJob.objects.filter(pk=job_id).update(
+        status=status,
+        result=payload,
+        processed_rows=job.total_rows,
+        finished_at=timezone.now(),
+        # The rows now live in the database (or were refused): the upload is not kept.
+        content=b"",
+    )
+    job.refresh_from_db()
+    return job
+
+
+__all__ = [
+    "COLUMNS",
+    "ImportFileError",
+    "ImportResult",
+    "RowError",
+    "csv_file_read",
+    "import_job_create",
+    "import_job_run",
+    "import_run",
+    "may_import",
+    "runs_in_background",
+    "template_csv",
+]
