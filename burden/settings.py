@@ -103,7 +103,6 @@ TEMPLATES = [
     },
 ]
 FORM_RENDERER = "burden.govuk_forms.GovukFormRenderer"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -85,6 +85,8 @@ class EventForm(forms.ModelForm):
             initial=self.instance.outcome_id,
         )
         self.fields["theme"].help_text = "For a JTAI deep dive, for example domestic abuse"
+        # A report address typed without a scheme is taken as https (Ofsted serves https only).
+        self.fields["report_url"].assume_scheme = "https"
         # Without an access, protect: forgetting to pass it must not open the published record.
         self.published_fields_locked = bool(
             self.instance.pk

@@ -39,9 +39,7 @@ def sweep_all_councils(
 @shared_task(acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
 def recheck_councils_quietly(council_ids: list[int]) -> dict:
     """Re-check councils after a load of published history: record clusters, alert nobody."""
-    return asdict(
-        clusters.clusters_sweep(council_ids=council_ids, alert=False, refresh_hours=True)
-    )
+    return asdict(clusters.clusters_sweep(council_ids=council_ids, alert=False, refresh_hours=True))
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

@@ -109,9 +109,7 @@ def test_re_importing_the_same_file_changes_nothing(editor_a, council_a):
     }
 
 
-def test_an_existing_event_is_matched_and_updated_only_where_the_file_differs(
-    editor_a, council_a
-):
+def test_an_existing_event_is_matched_and_updated_only_where_the_file_differs(editor_a, council_a):
     event = make_event(council_a, "ilacs_focused_visit", date(2025, 3, 3))
     content = csv_bytes(
         EVENT_HEADER, f"{council_a.gss_code},ilacs_focused_visit,03/03/2025,04/03/2025,letter,"
@@ -194,7 +192,7 @@ def a_row(council, start="2025-03-03", end="2025-03-04", notes=""):
 
 MALFORMED_EVENTS = {
     "wrong encoding": (
-        lambda c: ((EVENT_HEADER + "\r\n" + a_row(c, notes="Café")).encode("cp1252")),
+        lambda c: (EVENT_HEADER + "\r\n" + a_row(c, notes="Café")).encode("cp1252"),
         "The file is not saved as UTF-8 text.",
     ),
     "a missing column": (
@@ -225,8 +223,7 @@ MALFORMED_EVENTS = {
     ),
     "a council the user may not edit": (
         lambda c: csv_bytes(EVENT_HEADER, a_row(c), "E06000002,jtai,2025-03-03,2025-03-21,,"),
-        "Row 3, council_gss_code: This row is for Riverton, but you may import only for "
-        "Lakeshire.",
+        "Row 3, council_gss_code: This row is for Riverton, but you may import only for Lakeshire.",
     ),
     "a duplicate row": (
         lambda c: csv_bytes(EVENT_HEADER, a_row(c), a_row(c)),
@@ -234,8 +231,9 @@ MALFORMED_EVENTS = {
         "on-site start.",
     ),
     "an unknown outcome": (
-        lambda c: csv_bytes(EVENT_HEADER, f"{c.gss_code},ilacs_focused_visit,2025-03-03,"
-                            "2025-03-04,good,"),  # fmt: skip
+        lambda c: csv_bytes(
+            EVENT_HEADER, f"{c.gss_code},ilacs_focused_visit,2025-03-03,2025-03-04,good,"
+        ),  # fmt: skip
         "Row 2, outcome: ‘good’ is not an outcome of ILACS focused visit. Its outcomes are: "
         "letter, priority_action.",
     ),
@@ -304,9 +302,8 @@ def test_an_oversized_file_is_refused_before_it_is_read(client_for, editor_a, se
 
 def test_a_file_with_too_many_rows_is_refused(editor_a, council_a, settings):
     settings.IMPORT_MAX_ROWS = 2
-    content = csv_bytes(
-        EVENT_HEADER, *(a_row(council_a, start=f"2025-03-0{d}", end="2025-03-09") for d in (3, 4, 5))
-    )
+    rows = [a_row(council_a, start=f"2025-03-0{day}", end="2025-03-09") for day in (3, 4, 5)]
+    content = csv_bytes(EVENT_HEADER, *rows)
     with pytest.raises(imports.ImportFileError, match="more than 2 rows of data"):
         run(imports.EVENTS, content, editor_a)
     assert InspectionEvent.objects.count() == 0
