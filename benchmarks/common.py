@@ -12,7 +12,7 @@ import platform
 import resource
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -65,10 +65,7 @@ def ensure_national_data() -> dict:
     if InspectionEvent.objects.count() < NATIONAL_MIN_EVENTS:
         call_command("load_councils", verbosity=0)
         for source in ("ilacs", "send"):
-            try:
-                call_command("import_published", source, verbosity=0)
-            except Exception:  # noqa: BLE001 - the published import is optional for benchmarks
-                pass
+            call_command("import_published", source, verbosity=0)
         started = time.monotonic()
         call_command("seed_demo", size="national", no_users=True, verbosity=0)
         seeded = time.monotonic() - started
@@ -88,7 +85,7 @@ def write_results(name: str, figures: dict) -> Path:
     RESULTS_DIR.mkdir(exist_ok=True)
     payload = {
         "benchmark": name,
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         **figures,
     }
