@@ -10,16 +10,7 @@ class OutcomeChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
-# What Ofsted publishes about an inspection: on a published event only an administrator may
-# change these, so that a council's edit cannot silently overwrite the published record.
-PUBLISHED_FIELDS = [
-    "inspection_type",
-    "on_site_start",
-    "on_site_end",
-    "outcome",
-    "report_url",
-    "published_on",
-]
+PUBLISHED_FIELDS = InspectionEvent.PUBLISHED_FIELDS
 PUBLISHED_FIELD_HINT = (
     "As published by the inspectorate. Only an administrator can change it; the next load of "
     "the published reports would put it back."

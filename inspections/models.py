@@ -93,6 +93,18 @@ class Source(models.TextChoices):
 
 
 class InspectionEvent(models.Model):
+    # What the inspectorate publishes about an inspection: on a published record only an
+    # administrator may change these, through the form or an import alike, so that a council's
+    # edit cannot silently overwrite the published record.
+    PUBLISHED_FIELDS = (
+        "inspection_type",
+        "on_site_start",
+        "on_site_end",
+        "outcome",
+        "report_url",
+        "published_on",
+    )
+
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="events")
     inspection_type = models.ForeignKey(
         InspectionType, on_delete=models.PROTECT, related_name="events"

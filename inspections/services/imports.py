@@ -625,6 +625,8 @@ def _event_rows_check(csv_file, lookups, result, progress, file_name):
             else:
                 seen[key] = number
         if not problems:
+            problems.extend(_published_record_problems(existing.get(key), row, lookups.access))
+        if not problems:
             event, is_new = _event_from_row(row, existing.get(key), file_name)
             if event is not None:
                 try:
@@ -640,6 +642,27 @@ def _event_rows_check(csv_file, lookups, result, progress, file_name):
         if progress and done % PROGRESS_EVERY_ROWS == 0:
             progress(done)
     return new, changed
+
+
+def _published_record_problems(event, row, access: UserAccess) -> list[tuple[str, str]]:
+    """A published record keeps what the inspectorate published, unless an administrator asks."""
+    if event is None or not event.is_published_record or access.is_admin:
+        return []
+    changed = [
+        name
+        for name in InspectionEvent.PUBLISHED_FIELDS
+        if name in row and getattr(event, name) != row[name]
+    ]
+    if not changed:
+        return []
+    return [
+        (
+            changed[0],
+            "This is a published inspection record: its dates, outcome and report address stay "
+            "as published, and only an administrator can change them. Change only the notes or "
+            "the theme, or copy these columns from the export.",
+        )
+    ]
 
 
 def _event_from_row(row, event, file_name):
@@ -661,6 +684,13 @@ def _event_from_row(row, event, file_name):
             on_site_start=row["on_site_start"],
             **values,
         )
+    elif event.is_published_record:
+        # The published record keeps its provenance; a file may add the council's notes.
+        if not _event_differs(event, values, demo=False):
+            return None, False
+        for name, value in values.items():
+            setattr(event, name, value)
+        return event, False
     elif not _event_differs(event, values, row["demo"]):
         return None, False
     else:
@@ -687,7 +717,8 @@ def _events_save(new, changed, user, result):
         event.source_loaded_at = now
         event.created_by = user
     for event in changed:
-        event.source_loaded_at = now
+        if not event.is_published_record:  # a published record keeps when it was published
+            event.source_loaded_at = now
         event.updated_at = now
     InspectionEvent.objects.bulk_create(new, batch_size=SAVE_BATCH)
     InspectionEvent.objects.bulk_update(

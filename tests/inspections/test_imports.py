@@ -481,3 +481,62 @@ def test_the_template_has_the_columns_of_the_export():
         content = imports.template_csv(kind)
         assert content.startswith(b"\xef\xbb\xbf")
         assert next(csv.reader(io.StringIO(content.decode("utf-8-sig")))) == header
+
+
+# --- Published records ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def published_visit(council_a):
+    return make_event(
+        council_a,
+        "ilacs_short",
+        date(2025, 3, 17),
+        end=date(2025, 3, 21),
+        source=Source.PUBLISHED,
+        source_reference="https://files.ofsted.gov.uk/v1/file/1",
+        report_url="https://files.ofsted.gov.uk/v1/file/1",
+    )
+
+
+def published_row(council, *, end="2025-03-21", notes=""):
+    return csv_bytes(
+        EVENT_HEADER + ",report_url",
+        f"{council.gss_code},ilacs_short,2025-03-17,{end},,{notes},"
+        "https://files.ofsted.gov.uk/v1/file/1",
+    )
+
+
+def test_an_editor_cannot_overwrite_a_published_record_by_import(
+    editor_a, council_a, published_visit
+):
+    result = run("events", published_row(council_a, end="2025-03-28"), editor_a)
+
+    assert not result.saved
+    assert [(e.row, e.column) for e in result.errors] == [(2, "on_site_end")]
+    assert "published inspection record" in result.errors[0].message
+    published_visit.refresh_from_db()
+    assert published_visit.on_site_end == date(2025, 3, 21)
+
+
+def test_an_editor_may_add_notes_to_a_published_record_which_stays_published(
+    editor_a, council_a, published_visit
+):
+    result = run("events", published_row(council_a, notes="Data team worked the weekend"), editor_a)
+
+    assert result.saved and result.updated == 1
+    published_visit.refresh_from_db()
+    assert published_visit.notes == "Data team worked the weekend"
+    assert published_visit.source == Source.PUBLISHED
+    assert published_visit.source_reference == "https://files.ofsted.gov.uk/v1/file/1"
+
+
+def test_an_administrator_may_correct_a_published_record_by_import(
+    administrator, council_a, published_visit
+):
+    result = run("events", published_row(council_a, end="2025-03-20"), administrator)
+
+    assert result.saved
+    published_visit.refresh_from_db()
+    assert published_visit.on_site_end == date(2025, 3, 20)
+    assert published_visit.source == Source.PUBLISHED
