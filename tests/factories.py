@@ -1,5 +1,6 @@
 """Small builders for test data: plain functions, explicit arguments, real database rows."""
 
+import importlib
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -10,6 +11,20 @@ from inspections import services
 from inspections.models import InspectionEvent, InspectionType, StaffTime
 
 PASSWORD = "a-test-password-123"
+
+
+def ensure_reference_data():
+    """The inspection types, outcomes and cluster rules that migration 0002 seeds.
+
+    A transactional test (the browser tests' live server needs real commits) ends with a flush
+    of every table, migrated reference data included; Django's serialized rollback should put it
+    back, but only while the connection that serialized it lives. This puts it back regardless.
+    """
+    from django.apps import apps
+
+    if InspectionType.objects.exists():
+        return
+    importlib.import_module("inspections.migrations.0002_reference_data").seed(apps, None)
 
 
 def make_region(name="North West", code="E12000002"):

@@ -118,6 +118,7 @@ class World:
 def world(transactional_db, django_db_serialized_rollback, settings):
     # A deliberately slow password hash costs half a second a user; these tests sign in a lot.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    factories.ensure_reference_data()
     council_register_load()
     council_a = Council.objects.get(slug="manchester")
     council_b = Council.objects.get(slug="salford")

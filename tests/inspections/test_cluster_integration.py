@@ -27,7 +27,7 @@ from burden.celery import app as celery_app
 from councils.models import CouncilMembership
 from inspections.models import Cluster, InspectionEvent, Notice
 from inspections.tasks import sweep_all_councils
-from tests.factories import inspection_type, make_council, make_event
+from tests.factories import ensure_reference_data, inspection_type, make_council, make_event
 
 REAL_SERVICES = settings.CELERY_BROKER_URL.startswith("redis") and settings.DATABASES["default"][
     "ENGINE"
@@ -134,6 +134,7 @@ class Worker:
 
 @pytest.fixture
 def worker(db, tmp_path):
+    ensure_reference_data()
     # Start from an empty queue: nothing left over from an earlier run may reach this worker.
     celery_app.control.purge()
     redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("unacked", "unacked_index")
