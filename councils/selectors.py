@@ -1,5 +1,3 @@
-from django.db.models import Count, QuerySet
-
 from .models import Council, Region
 
 
@@ -9,7 +7,3 @@ def regions_with_councils() -> list[tuple[Region, list[Council]]]:
     for council in councils:
         grouped.setdefault(council.region_id, []).append(council)
     return [(region, grouped.get(region.pk, [])) for region in Region.objects.all()]
-
-
-def regions_with_counts() -> QuerySet[Region]:
-    return Region.objects.annotate(council_count=Count("councils"))

@@ -4,13 +4,6 @@ from burden.govuk_forms import GovukDateField
 
 from .models import InspectionEvent, InspectionOutcome, InspectionType, Phase, StaffTime, Team
 
-
-class OutcomeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.label
-
-
-PUBLISHED_FIELDS = InspectionEvent.PUBLISHED_FIELDS
 PUBLISHED_FIELD_HINT = (
     "As published by the inspectorate. Only an administrator can change it; the next load of "
     "the published reports would put it back."
@@ -85,7 +78,7 @@ class EventForm(forms.ModelForm):
             and not (access is not None and access.is_admin)
         )
         if self.published_fields_locked:
-            for name in PUBLISHED_FIELDS:
+            for name in InspectionEvent.PUBLISHED_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = PUBLISHED_FIELD_HINT
 

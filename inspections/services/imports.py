@@ -576,16 +576,22 @@ EVENT_COMPARED_FIELDS = [
 ]
 
 
+def _row_start(csv_file, lookups, number, values):
+    """A row's cells, and the council and inspection type it names (both kinds of file)."""
+    cells = _cells(csv_file, values)
+    row, problems = {"number": number}, []
+    read = _reader(row, problems)
+    read("council", lookups.council, cells)
+    read("inspection_type", lookups.inspection_type, cells.get("inspection_type", ""))
+    return cells, row, problems, read
+
+
 def _event_rows_check(csv_file, lookups, result, progress, file_name):
     """Each row as a prepared event (new or changed), or its problems; nothing saved."""
     parsed = []
     council_ids = set()
     for number, values in csv_file.rows:
-        cells = _cells(csv_file, values)
-        row, problems = {"number": number}, []
-        read = _reader(row, problems)
-        read("council", lookups.council, cells)
-        read("inspection_type", lookups.inspection_type, cells.get("inspection_type", ""))
+        cells, row, problems, read = _row_start(csv_file, lookups, number, values)
         for column in ("notified_on", "on_site_start", "on_site_end", "published_on"):
             required = column in ("on_site_start", "on_site_end")
             read(column, _parse_date, cells.get(column, ""), column, required=required)
@@ -742,11 +748,7 @@ def _staff_time_rows_check(csv_file, lookups, result, progress):
     parsed = []
     council_ids = set()
     for number, values in csv_file.rows:
-        cells = _cells(csv_file, values)
-        row, problems = {"number": number}, []
-        read = _reader(row, problems)
-        read("council", lookups.council, cells)
-        read("inspection_type", lookups.inspection_type, cells.get("inspection_type", ""))
+        cells, row, problems, read = _row_start(csv_file, lookups, number, values)
         read("on_site_start", _parse_date, cells.get("on_site_start", ""), "on_site_start",
              required=True)  # fmt: skip
         read("team", _choice, cells.get("team", ""), "team", Team.choices)
