@@ -3,7 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from councils.access import access_for
 from councils.models import Council
-from inspections.models import InspectionEvent, Source
+from inspections.selectors import demo_data_present
 from inspections.services.clusters import notices_take_unseen
 
 
@@ -40,7 +40,7 @@ def service(request):
     return {
         "access": access,
         "nav_items": _nav_items(request, access),
-        "demo_data_present": InspectionEvent.objects.filter(source=Source.DEMO).exists(),
+        "demo_data_present": demo_data_present(),
         # New cluster alerts, read (and marked seen) only when a page shows them.
         "notices": SimpleLazyObject(lambda: notices_take_unseen(user=user)),
     }

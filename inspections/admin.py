@@ -86,6 +86,9 @@ class InspectionEventAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.event_delete(event=obj)
 
+    def delete_queryset(self, request, queryset):
+        services.events_delete(events=queryset)
+
 
 @admin.register(StaffTime)
 class StaffTimeAdmin(admin.ModelAdmin):

@@ -7,15 +7,27 @@ gets its rows from these functions with the user's access.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from councils.access import UserAccess
 
-from ..models import InspectionEvent, Phase, StaffTime, Team
+from ..models import InspectionEvent, Phase, Source, StaffTime, Team
+from .burden import cache_generation
 
 ZERO_HOURS = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+def demo_data_present() -> bool:
+    """Whether any demo event exists. Every page asks, so the answer is cached until a write."""
+    key = f"demo-data-present:{cache_generation()}"
+    present = cache.get(key)
+    if present is None:
+        present = InspectionEvent.objects.filter(source=Source.DEMO).exists()
+        cache.set(key, present)
+    return present
 
 
 def events_visible(access: UserAccess) -> QuerySet[InspectionEvent]:

@@ -336,7 +336,8 @@ def visibility_class(access: UserAccess) -> str:
     return "none"
 
 
-def _generation() -> int:
+def cache_generation() -> int:
+    """The write generation that cached reads are keyed on (services bump it on every write)."""
     generation = cache.get(DASHBOARD_GENERATION_KEY)
     if generation is None:
         # Start from the clock rather than 1, so that a generation key lost from the cache
@@ -347,7 +348,7 @@ def _generation() -> int:
 
 
 def _cached(name: str, filters: BurdenFilters, visibility: str, compute: Callable[[], T]) -> T:
-    key = f"dashboards:{_generation()}:{name}:{visibility}:{filters.cache_part}"
+    key = f"dashboards:{cache_generation()}:{name}:{visibility}:{filters.cache_part}"
     value = cache.get(key)
     if value is None:
         value = compute()

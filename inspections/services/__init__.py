@@ -67,6 +67,15 @@ def event_delete(*, event: InspectionEvent) -> None:
 
 
 @transaction.atomic
+def events_delete(*, events) -> None:
+    """Delete many events (the admin's bulk action): each council's follow-up queued once."""
+    council_ids = set(events.values_list("council_id", flat=True))
+    events.delete()
+    for council_id in sorted(council_ids):
+        council_changed(council_id)
+
+
+@transaction.atomic
 def staff_time_save(
     *,
     event: InspectionEvent,
