@@ -8,8 +8,13 @@ COPY councils ./councils
 COPY inspections ./inspections
 RUN pip install --no-cache-dir .
 COPY . .
-RUN DEBUG=true python manage.py collectstatic --noinput
+# Static files collected as production serves them: with DEBUG off, so WhiteNoise's manifest
+# storage writes hashed, compressed copies and staticfiles.json (with DEBUG on no manifest is
+# written, and every page of a DEBUG-off container failed with "Missing staticfiles manifest
+# entry"). The key is a placeholder that collectstatic needs to start, never used at run time.
+RUN DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 RUN useradd --create-home burden
 USER burden
 EXPOSE 8000
-CMD ["gunicorn", "burden.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+ENV HOST=0.0.0.0 PORT=8000
+CMD ["gunicorn", "burden.wsgi:application", "--config", "python:burden.gunicorn_conf"]

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast chromium screenshots frontend lint format benchmark clean
+.PHONY: install serve-prod smoke-prod run test test-fast chromium screenshots frontend lint format benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (sign in with a demo user above)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## The production stack without Docker: gunicorn, Celery worker and beat on PostgreSQL and Redis,
+## DEBUG off, static files from the manifest (settings: scripts/serve-prod, README "Production")
+serve-prod: install
+	scripts/serve-prod
+
+## Start `make serve-prod` on a scratch database and run its smoke test against it (in .ci/run)
+smoke-prod: install
+	scripts/smoke-prod
 
 ## Install and run the whole test suite (browser tests need Chromium: installed here when possible)
 test: install chromium

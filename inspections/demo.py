@@ -15,10 +15,11 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from burden.database import analyze_tables
 from councils.models import Council, CouncilMembership, LgaOfficer
 
 from . import services
-from .models import InspectionEvent, InspectionType, Source, StaffTime
+from .models import InspectionEvent, InspectionType, Source, StaffTime, StaffTimeRollup
 from .services import clusters
 from .workdays import add_working_days, working_days
 
@@ -392,6 +393,7 @@ def demo_seed(
     StaffTime.objects.bulk_create(batch, batch_size=5000)
     staff_rows += len(batch)
 
+    analyze_tables(InspectionEvent, StaffTime, StaffTimeRollup)
     # Bulk-created events bypass the per-event re-check: sweep every council now, in the same
     # transaction, so the demo has its clusters. Silently: years of demo history would otherwise
     # e-mail every editor and LGA officer about clusters nobody needs telling about.

@@ -33,6 +33,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from burden import health
 from councils.models import Council, CouncilMembership
 
 from ..clustering import DetectedCluster, EventPoint, RuleSpec, cluster_key, detect_clusters
@@ -209,6 +210,8 @@ def clusters_sweep(
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         result.add(_recheck_batch(batch, rules, alert=alert, refresh_hours=refresh_hours))
+    if council_ids is None:
+        health.sweep_finished(councils=len(ids))
     return result
 
 

@@ -37,6 +37,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from burden.database import analyze_tables
 from councils.access import UserAccess, access_for
 from councils.models import Council, CouncilMembership
 
@@ -50,6 +51,7 @@ from ..models import (
     Phase,
     Source,
     StaffTime,
+    StaffTimeRollup,
     Team,
 )
 from . import council_changed, event_prepare
@@ -965,6 +967,9 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         )
         payload = result.as_json()
         status = ImportJob.Status.DONE if result.saved else ImportJob.Status.FAILED
+        if result.saved:
+            # A background import is thousands of rows: let the planner see them.
+            analyze_tables(InspectionEvent, StaffTime, StaffTimeRollup)
     except ImportFileError as exc:
         payload = {
             "kind": job.kind,

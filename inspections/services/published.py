@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from burden.database import analyze_tables
 from councils.models import Council
 
 from ..models import InspectionEvent, InspectionType, Source
@@ -556,6 +557,7 @@ def published_history_load(
         loader.load_row(line, raw)
     changed = sorted(loader.summary.changed_council_ids)
     if changed:
+        analyze_tables(InspectionEvent)
         # Published reports are past news: their clusters are recorded and shown, but nobody is
         # e-mailed about inspections of years ago (a first load would alert every council).
         from ..tasks import recheck_councils_quietly

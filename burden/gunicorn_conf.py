@@ -1,0 +1,25 @@
+"""gunicorn's settings for the production web process (Procfile and docker compose).
+
+gunicorn reads this file itself (``--config python:burden.gunicorn_conf``), before Django starts, so
+it reads its few values from the environment directly.
+
+Threads: a page is CPU-bound Python, so more threads do not make it faster, but a CSV export
+streams for seconds while mostly waiting on the database and the client; with two threads per
+process a long download does not hold a whole worker. Workers: two per core, the usual rule.
+"""
+
+import os
+
+bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+worker_class = "gthread"
+# The largest exports stream for some seconds; give them room, then give up.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"

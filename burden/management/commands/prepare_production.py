@@ -1,0 +1,36 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from inspections.models import InspectionEvent, Source
+from inspections.services.published import KINDS, published_history_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Get the database ready before the production processes start (idempotent, run on every "
+        "start by `make serve-prod` and docker compose): migrate, load or update the council "
+        "register, load Ofsted's published inspection history on a first start (no published "
+        "event yet), and queue a cluster sweep, so rule changes made while the service was down "
+        "apply and /healthz has a recent sweep to report."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-published",
+            action="store_true",
+            help="Do not load the published history even on a first start",
+        )
+
+    def handle(self, *args, no_published=False, verbosity=1, **options):
+        call_command("migrate", interactive=False, verbosity=verbosity)
+        call_command("load_councils", verbosity=verbosity)
+        first_start = not InspectionEvent.objects.filter(source=Source.PUBLISHED).exists()
+        if first_start and not no_published:
+            for kind in sorted(KINDS):
+                summary = published_history_load(kind=kind)
+                # The first lines are the counts; the skipped lines follow in `import_published`.
+                self.stdout.write("First start: " + " ".join(summary.report_lines()[:2]))
+        from inspections.tasks import sweep_all_councils
+
+        sweep_all_councils.delay()
+        self.stdout.write("Cluster sweep queued.")

@@ -1,0 +1,21 @@
+"""Service-wide views that belong to no app: the health check."""
+
+from django.db import transaction
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .health import health_report
+
+
+# Not inside a request transaction: with the database down, the report must still be sent.
+@transaction.non_atomic_requests
+@never_cache
+@require_GET
+def healthz(request):
+    """200 with every check when all pass, else 503 with the same report (JSON, no sign-in).
+
+    It names no user data, only whether each part of the service answers.
+    """
+    report = health_report()
+    return JsonResponse(report, status=200 if report["ok"] else 503)
