@@ -18,6 +18,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from burden import number_format
+
 WIDTH = 960
 FONT = 'font-family="arial, sans-serif"'
 TEXT_COLOUR = "#0b0c0c"
@@ -68,9 +70,8 @@ def _n(value) -> str:
 
 
 def number(value, places: int = 0) -> str:
-    if value is None:
-        return "–"
-    return f"{float(value):,.{places}f}"
+    """A chart's label for a figure, rounded once by the number formatter; "–" for None."""
+    return number_format.page_decimal(value, places, blank="–")
 
 
 def _svg(

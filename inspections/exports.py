@@ -7,8 +7,10 @@ CSV text is handed on in blocks of about 64 KB, so memory stays flat however man
 
 Excel-friendly by design: UTF-8 with a byte-order mark (without it Excel guesses the Windows
 code page and mangles "–" and "’"), ISO dates (unambiguous in every locale), one header row
-whose names carry the unit (``staff_hours``, ``on_site_working_days``), plain unformatted
-numbers, and text cells that begin with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+whose names carry the unit (``staff_hours``, ``on_site_working_days``), numbers written by the
+one number formatter (``burden.number_format``: decimals with exactly two places, no separators;
+hours withheld from this user as "not shown", never an empty cell that reads as none logged),
+and text cells that begin with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
 prefixed with an apostrophe, so a spreadsheet shows them as text instead of running them as a
 formula (OWASP's advice against "CSV injection").
 
@@ -36,6 +38,7 @@ from django.db.models.functions import Concat, Left
 from django.db.models.lookups import In
 from django.utils import timezone
 
+from burden import number_format
 from burden.govuk_forms import GovukDateField
 from councils.access import UserAccess
 from councils.models import Council, Region
@@ -54,9 +57,10 @@ CHUNK_ROWS = 2000
 WRITE_ROWS = 1000
 FLUSH_AT_CHARACTERS = 64 * 1024
 
-# Kinds of column: how a value is written. Numbers and dates are written by the csv module
-# itself (str() of an int or a Decimal is plain, of a date is ISO 8601; None is empty).
-TEXT, VALUE, YES_NO = "text", "value", "yes_no"
+# Kinds of column: how a value is written. Whole numbers and dates are written by the csv module
+# itself (str() of an int is plain, of a date is ISO 8601; None is empty); DECIMAL cells go
+# through the number formatter (two places; None, a figure withheld, as "not shown").
+TEXT, VALUE, YES_NO, DECIMAL = "text", "value", "yes_no", "decimal"
 
 
 def neutralise(text: str) -> str:
@@ -77,6 +81,7 @@ def row_formatter(kinds: Sequence[str]) -> Callable[[Sequence], list]:
     """A function that makes one database row safe and readable, touching only what it must."""
     text_columns = [i for i, kind in enumerate(kinds) if kind == TEXT]
     flag_columns = [i for i, kind in enumerate(kinds) if kind == YES_NO]
+    decimal_columns = [i for i, kind in enumerate(kinds) if kind == DECIMAL]
 
     def format_row(row: Sequence) -> list:
         cells = list(row)
@@ -86,6 +91,8 @@ def row_formatter(kinds: Sequence[str]) -> Callable[[Sequence], list]:
                 cells[i] = "'" + value
         for i in flag_columns:
             cells[i] = "yes" if cells[i] else "no"
+        for i in decimal_columns:
+            cells[i] = number_format.export_cell(cells[i], shown=cells[i] is not None)
         return cells
 
     return format_row
@@ -110,8 +117,10 @@ def yes_no_of(condition: Q) -> Case:
 def ready_to_write(queryset: QuerySet, columns) -> QuerySet:
     """Rows whose cells the csv module can write as they are, from (header, source, kind).
 
-    Text is neutralised and flags become yes or no in the query; numbers and dates are left to
-    the csv module. Columns whose source is None are filled in by the caller.
+    Text is neutralised and flags become yes or no in the query; whole numbers and dates are
+    left to the csv module; DECIMAL columns are rounded to two places by the database
+    (:func:`burden.number_format.export_decimal_sql`). Columns whose source is None are filled in
+    by the caller.
     """
     names, annotations = [], {}
     for index, (_, source, kind) in enumerate(columns):
@@ -121,7 +130,12 @@ def ready_to_write(queryset: QuerySet, columns) -> QuerySet:
             names.append(source)
             continue
         name = f"csv_{index}"
-        annotations[name] = neutralised(source) if kind == TEXT else yes_no_of(source)
+        if kind == TEXT:
+            annotations[name] = neutralised(source)
+        elif kind == DECIMAL:
+            annotations[name] = number_format.export_decimal_sql(source)
+        else:
+            annotations[name] = yes_no_of(source)
         names.append(name)
     return queryset.annotate(**annotations).values_list(*names)
 
@@ -344,7 +358,8 @@ EVENT_COLUMNS = [
     ("theme", "theme", TEXT),
     ("report_url", "report_url", TEXT),
     ("notes", "notes", TEXT),
-    ("staff_hours", "staff_hours", VALUE),
+    ("staff_hours", None, DECIMAL),
+    ("staff_hours_demo", None, YES_NO),
     ("clusters", None, TEXT),
     ("demo", Q(source=Source.DEMO), YES_NO),
 ]
@@ -376,16 +391,26 @@ def _cluster_labels(event_ids: list[int]) -> dict[int, str]:
 
 
 def event_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
-    cluster_index = EVENT_HEADER.index("clusters")
+    """One row per event. ``staff_hours`` is "not shown" where this user may not see the
+    council's hours (0.00 when none is logged); ``staff_hours_demo`` says whether those hours
+    include demo entries, as a published event can carry demo hours while ``demo`` (the event
+    itself) says no."""
+    hours_index = EVENT_HEADER.index("staff_hours")
     events = events_for_export(access, filters)
     rows = ready_to_write(
-        events.annotate(event_id=F("pk")), [("", "event_id", VALUE)] + EVENT_COLUMNS
+        events.annotate(event_id=F("pk")),
+        [("", "event_id", VALUE), ("", "staff_hours", VALUE), ("", "hours_include_demo", VALUE)]
+        + EVENT_COLUMNS,
     )
     for batch in _batches(rows.iterator(chunk_size=CHUNK_ROWS), CHUNK_ROWS):
         clusters = _cluster_labels([row[0] for row in batch])
-        for row in batch:
-            cells = list(row[1:])
-            cells.insert(cluster_index, neutralise(clusters.get(row[0], "")))
+        for event_id, hours, hours_demo, *cells in batch:
+            shown = hours is not None
+            cells[hours_index:hours_index] = [
+                number_format.export_cell(hours, shown=shown),
+                ("yes" if hours_demo else "no") if shown else number_format.NOT_SHOWN,
+                neutralise(clusters.get(event_id, "")),
+            ]
             yield cells
 
 
@@ -399,7 +424,7 @@ STAFF_TIME_COLUMNS = [
     ("on_site_start", "event__on_site_start", VALUE),
     ("team", "team", TEXT),
     ("phase", "phase", TEXT),
-    ("staff_hours", "hours", VALUE),
+    ("staff_hours", "hours", DECIMAL),
     ("people", "people", VALUE),
     ("note", "note", TEXT),
     ("demo", Q(is_demo=True), YES_NO),
@@ -468,7 +493,7 @@ def cluster_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
         "visible_staff_hours",  # None where this user may not see the council's hours
         "acknowledged_at",
     ]
-    format_row = row_formatter([TEXT] * 5 + [VALUE] * 6 + [TEXT, YES_NO, YES_NO])
+    format_row = row_formatter([TEXT] * 5 + [VALUE] * 5 + [DECIMAL, TEXT, YES_NO, YES_NO])
     rows = clusters_for_export(access, filters).values_list(*fields).iterator(chunk_size=CHUNK_ROWS)
     for batch in _batches(rows, CHUNK_ROWS):
         members: dict[int, list[str]] = {}
@@ -486,6 +511,13 @@ def cluster_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
             members.setdefault(cluster_id, []).append(f"{code} {start.isoformat()}")
             if source == Source.DEMO:
                 demo.add(cluster_id)
+        # Demo hours on a member (a published event can carry them) make the total demo too.
+        demo.update(
+            Cluster.events.through.objects.filter(
+                cluster_id__in=[row[0] for row in batch],
+                inspectionevent__staff_time__is_demo=True,
+            ).values_list("cluster_id", flat=True)
+        )
         for pk, *values, acknowledged_at in batch:
             yield format_row(
                 [
@@ -503,6 +535,8 @@ SUMMARY_HEADER = [
     "council_gss_code",
     "council_name",
     "region",
+    "period_from",
+    "period_to",
     "events",
     "formal_inspections",
     "on_site_working_days",
@@ -513,10 +547,30 @@ SUMMARY_HEADER = [
     "most_formal_inspections_in_12_months",
     "demo",
 ]
+MEDIAN_ROW_NAME = "Median council"
+
+
+def _summary_period(scope: BurdenFilters, *, today: date | None = None) -> tuple[date | None, date]:
+    """The period the figures cover: the filters' dates, else from the first event in scope
+    (None when there is none) to today."""
+    start = scope.date_from
+    if start is None:
+        start = (
+            InspectionEvent.objects.filter(scope.events_q())
+            .order_by("on_site_start")
+            .values_list("on_site_start", flat=True)
+            .first()
+        )
+    return start, scope.date_to or today or timezone.localdate()
 
 
 def summary_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
-    """The league table of the dashboards, row for row: the same selector, the same numbers."""
+    """The league table of the dashboards, row for row: the same selector, the same numbers,
+    then the median council of the region (the council's region for one council, else England).
+
+    Every row carries the period it covers. Decimals (hours, hours per event, medians) are
+    rounded once, by the number formatter; hours this user may not see are "not shown".
+    """
     scope = filters.burden_filters()
     rows = burden.league_table(scope, access, sort=filters.sort or burden.DEFAULT_SORT)
     gss_codes = dict(
@@ -533,24 +587,63 @@ def summary_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
         .values_list("council_id", flat=True)
         .distinct()
     )
-    format_row = row_formatter([TEXT] * 3 + [VALUE] * 8 + [YES_NO])
+    period_from, period_to = _summary_period(scope)
+    cell = number_format.export_cell
     for row in rows:
-        yield format_row(
+        yield neutralise_cells(
             [
                 gss_codes.get(row.council_id, ""),
                 row.name,
                 row.region_name,
+                period_from,
+                period_to,
                 row.events,
                 row.formal_inspections,
                 row.on_site_days,
-                row.staff_hours,
-                row.hours_per_event,
+                cell(row.staff_hours, shown=row.hours_shown),
+                cell(row.hours_per_event, shown=row.hours_shown),
                 row.clusters,
                 row.shortest_gap_days,
                 row.most_in_12_months,
-                row.council_id in with_demo,
+                "yes" if row.council_id in with_demo else "no",
             ]
         )
+    median_scope = scope.but(council_id=None)
+    if filters.council is not None:
+        median_scope = median_scope.but(region_id=filters.council.region_id)
+        region_name = filters.council.region.name
+    else:
+        region_name = filters.region.name if filters.region else "England"
+    median = burden.region_medians(median_scope, access)
+    median_demo = (
+        InspectionEvent.objects.filter(median_scope.events_q())
+        .filter(Q(source=Source.DEMO) | Q(staff_time__is_demo=True))
+        .exists()
+    )
+    hours_shown = median.staff_hours is not None
+    yield neutralise_cells(
+        [
+            "",
+            f"{MEDIAN_ROW_NAME} of {median.councils}",
+            region_name,
+            period_from,
+            period_to,
+            cell(median.events),
+            cell(median.formal_inspections),
+            cell(median.on_site_days),
+            cell(median.staff_hours, shown=hours_shown),
+            cell(median.hours_per_event, shown=hours_shown),
+            cell(median.clusters),
+            cell(median.shortest_gap_days),
+            cell(median.most_in_12_months),
+            "yes" if median_demo else "no",
+        ]
+    )
+
+
+def neutralise_cells(cells: list) -> list:
+    """Every text cell of a row built in Python made safe for a spreadsheet."""
+    return [neutralise(value) if isinstance(value, str) else value for value in cells]
 
 
 # --- The exports, by name ------------------------------------------------------------------

@@ -8,7 +8,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -17,7 +29,8 @@ from councils.access import UserAccess
 from ..models import InspectionEvent, Phase, Source, StaffTime, Team
 from .burden import cache_generation
 
-ZERO_HOURS = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
+_HOURS = DecimalField(max_digits=12, decimal_places=2)
+ZERO_HOURS = Value(Decimal("0"), output_field=_HOURS)
 
 
 def demo_data_present() -> bool:
@@ -55,13 +68,24 @@ def staff_time_visible(access: UserAccess) -> QuerySet[StaffTime]:
 
 
 def events_with_hours(events: QuerySet[InspectionEvent], access: UserAccess) -> QuerySet:
-    """Annotate each event with `staff_hours`: its total, or None where the user may not see it."""
+    """Annotate each event with ``staff_hours`` and ``hours_include_demo``.
+
+    ``staff_hours`` is the event's total (0 when none is logged), or None where the user may
+    not see the council's hours, so "not shown" and "none logged" never look alike.
+    ``hours_include_demo`` is True when any of the event's entries is demo data (a published
+    event can carry demo hours), None where the hours are not shown.
+    """
     visible = access.hours_filter("council")
+    total = Coalesce(Sum("staff_time__hours"), ZERO_HOURS)
+    demo = Exists(StaffTime.objects.filter(event=OuterRef("pk"), is_demo=True))
     if visible == Q():
-        hours = Coalesce(Sum("staff_time__hours"), ZERO_HOURS)
-    else:
-        hours = Sum("staff_time__hours", filter=visible)
-    return events.annotate(staff_hours=hours)
+        return events.annotate(staff_hours=total, hours_include_demo=demo)
+    return events.annotate(
+        staff_hours=Case(When(visible, then=total), default=Value(None), output_field=_HOURS),
+        hours_include_demo=Case(
+            When(visible, then=demo), default=Value(None), output_field=BooleanField()
+        ),
+    )
 
 
 @dataclass(frozen=True)

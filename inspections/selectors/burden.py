@@ -23,8 +23,12 @@ Definitions (the README's "Burden dashboards" section repeats them for readers):
   "Crowded year" cluster rule. Any 365-day window holding the most starts can be slid to begin at
   one of them, so counting forward from each start finds the maximum.
 - **median**: the middle value over the councils in scope (the mean of the two middle ones when
-  their number is even); councils with no events count as 0, councils without a figure (a gap,
-  hours per event) are left out.
+  their number is even). A council with no events counts as 0 in the medians of events, formal
+  inspections, on-site days, staff hours and clusters; it has no hours per event and no gap
+  (nothing to divide by, nothing to measure), so those two medians leave it out, as they leave
+  out a council with one formal inspection for the gap.
+- **rounding**: ratios and medians are returned exact and rounded once, where they are shown or
+  written (``burden.number_format``), never before a median is taken.
 
 Visibility: staff hours of a council are returned only to users who may see them
 (``access.can_see_hours_of``); everyone gets regional and national aggregates, except one that
@@ -97,7 +101,6 @@ __all__ = [
 
 TWELVE_MONTHS_DAYS = 365
 HUNDREDTH = Decimal("0.01")
-TENTH = Decimal("0.1")
 ZERO = Decimal("0")
 
 
@@ -385,16 +388,19 @@ def _decimal(value) -> Decimal:
 
 
 def _ratio(numerator, denominator) -> Decimal | None:
+    """The exact ratio (28 significant digits), never rounded here: the number formatter
+    (``burden.number_format``) rounds each figure once, where it is shown or written."""
     if not denominator:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(TENTH, rounding=ROUND_HALF_UP)
+    return Decimal(numerator) / Decimal(denominator)
 
 
 def _median(values: Iterable) -> Decimal | None:
+    """The median of the exact values (rounding each value first can put it 0.1 out)."""
     values = [Decimal(v) for v in values if v is not None]
     if not values:
         return None
-    return Decimal(statistics.median(values)).quantize(TENTH, rounding=ROUND_HALF_UP)
+    return Decimal(statistics.median(values))
 
 
 def _fetch(sql: str, params: Iterable) -> list[tuple]:

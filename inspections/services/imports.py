@@ -131,6 +131,12 @@ EVENT_COLUMNS = [
     ),
     Column("notes", "Notes. Optional.", ""),
     Column("staff_hours", "Not read: import staff time with its own file.", "52.5", read=False),
+    Column(
+        "staff_hours_demo",
+        "Not read: whether the event's staff hours include demo entries.",
+        "no",
+        read=False,
+    ),
     Column("clusters", "Not read: clusters are worked out by the service.", "", read=False),
     Column(
         "demo",

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from burden import number_format
 from councils.access import access_for
 from councils.models import Council
 from inspections import services
@@ -36,12 +37,13 @@ def _rows(filters, access, **kwargs):
 
 
 def _figures(row):
+    """A row's figures, hours per event as the page shows it (rounded once to 0.1)."""
     return (
         row.events,
         row.formal_inspections,
         row.on_site_days,
         row.staff_hours,
-        row.hours_per_event,
+        number_format.round_decimal(row.hours_per_event, 1),
         row.clusters,
         row.shortest_gap_days,
         row.most_in_12_months,
@@ -81,10 +83,24 @@ def test_the_median_council_is_the_middle_one_on_each_figure(world, lga):
     assert medians.formal_inspections == D("2")  # 4, 2, 0
     assert medians.on_site_days == D("30")  # 30, 31, 0
     assert medians.staff_hours == D("384.5")  # 384.5, 420, 0
-    assert medians.hours_per_event == D("108.5")  # (76.9 + 140.0) / 2; Moorside has none
+    assert medians.hours_per_event == D("108.45")  # (76.9 + 140.0) / 2; Moorside has none
     assert medians.clusters == D("1")  # 2, 1, 0
     assert medians.shortest_gap_days == D("35")  # (56 + 14) / 2
     assert medians.most_in_12_months == D("2")  # 3, 2, 0
+
+
+def test_a_median_of_ratios_is_rounded_once_at_the_end(north_west, council_a, council_b, lga):
+    # Lakeshire 1,239 h over 4 events (309.75 an event), Riverton 309.94 h over 1. Rounding each
+    # first gives (309.8 + 309.9) / 2 = 309.85, shown as 309.9; the exact median is 309.845.
+    for day in (3, 10, 17, 24):
+        event = factories.make_event(council_a, "ilacs_focused_visit", date(2025, 3, day))
+        factories.make_hours(event, D("309.75"))
+    event = factories.make_event(council_b, "jtai", date(2025, 3, 3))
+    factories.make_hours(event, D("309.94"))
+    medians = burden.region_medians(BurdenFilters(region_id=north_west.pk), lga)
+    assert medians.hours_per_event == D("309.845")
+    assert number_format.page_decimal(medians.hours_per_event) == "309.8"
+    assert number_format.export_decimal(medians.hours_per_event) == "309.85"
 
 
 def test_hours_by_type_sum_each_types_events_most_hours_first(world, lga):
@@ -206,7 +222,7 @@ def test_the_regions_are_compared_by_their_totals(world, lga):
     assert (north_west.councils, north_west.events, north_west.formal_inspections) == (3, 8, 6)
     assert north_west.staff_hours == D("804.5")
     assert north_west.formal_per_council == D("2.0")
-    assert north_west.hours_per_council == D("268.2")  # 804.5 / 3
+    assert number_format.round_decimal(north_west.hours_per_council, 1) == D("268.2")  # 804.5 / 3
     assert north_west.shortest_gap_days == 14 and north_west.most_in_12_months == 3
     assert north_west.clusters == 3
     assert regions["London"].staff_hours == D("95")
@@ -290,7 +306,7 @@ def test_a_council_user_sees_aggregates_combining_two_other_councils_or_more(wor
     access = access_for(editor_a)
     england = BurdenFilters()  # Lakeshire's own hours, Riverton's and Thameside's
 
-    assert burden.region_medians(england, access).staff_hours == D("239.8")  # (95 + 384.5) / 2
+    assert burden.region_medians(england, access).staff_hours == D("239.75")  # (95 + 384.5) / 2
     assert burden.hours_by_team_and_phase(england, access).total == D("899.5")
     assert burden.hours_by_team_and_phase(england, access).phase_totals[0] == D("304")
 

@@ -91,7 +91,7 @@ def test_dates_are_iso_numbers_are_plain_and_units_are_in_the_header(client_for,
     assert row["on_site_start"] == "2025-03-03"
     assert row["on_site_end"] == "2025-03-04"
     assert row["on_site_working_days"] == "2"
-    assert Decimal(row["staff_hours"]) == Decimal("52.5")
+    assert row["staff_hours"] == "52.50"
     assert row["demo"] == "no"
     _, body = download(client_for(editor_a), "staff_time")
     assert [r["staff_hours"] for r in rows_of(body)] == ["40.00", "12.50"]
@@ -161,8 +161,40 @@ def test_the_events_export_shows_hours_only_where_the_user_may_see_them(
 ):
     _, body = download(client_for(viewer_a), "events")
     hours = {r["council_name"]: r["staff_hours"] for r in rows_of(body)}
-    assert Decimal(hours["Lakeshire"]) == Decimal("52.5")
-    assert hours["Riverton"] == ""
+    assert hours["Lakeshire"] == "52.50"
+    assert hours["Riverton"] == "not shown"
+
+
+def test_an_event_without_hours_says_0_00_not_the_not_shown_of_hidden_hours(
+    client_for, viewer_a, council_a, council_b
+):
+    make_event(council_a, "jtai", date(2025, 5, 5))
+    make_event(council_b, "jtai", date(2025, 5, 5))
+    _, body = download(client_for(viewer_a), "events")
+    hours = {r["council_name"]: r["staff_hours"] for r in rows_of(body)}
+    assert hours == {"Lakeshire": "0.00", "Riverton": "not shown"}
+
+
+def test_every_decimal_of_every_export_has_two_places(client_for, lga_officer, council_a):
+    event = make_event(council_a, "jtai", date(2025, 3, 3))
+    for hours in (43.6, 0.1, 0.2, 3440.8):
+        make_hours(event, hours)
+    make_event(council_a, "ilacs_focused_visit", date(2025, 4, 14))
+    council_clusters_recheck(council_id=council_a.pk, alert=False)
+    client = client_for(lga_officer)
+    expected = {
+        "events": {"staff_hours": {"3484.70", "0.00"}},
+        "staff_time": {"staff_hours": {"43.60", "0.10", "0.20", "3440.80"}},
+        "clusters": {"staff_hours": {"3484.70"}},
+        "summary": {"staff_hours": {"3484.70"}, "staff_hours_per_event": {"1742.35"}},
+    }
+    for name, columns in expected.items():
+        _, body = download(client, name, date_from="")
+        for column, values in columns.items():
+            written = {r[column] for r in rows_of(body)}
+            assert values <= written, (name, column, written)
+            for value in written:
+                assert value.count(".") == 0 or len(value.split(".")[1]) == 2, (name, value)
 
 
 def test_the_events_export_keeps_the_council_pages_filters(client_for, viewer_a, council_a):
@@ -208,14 +240,54 @@ def test_demo_rows_say_demo(client_for, lga_officer, council_a, council_b):
     assert {r["council_name"]: r["demo"] for r in rows_of(body)} == {
         "Lakeshire": "yes",
         "Riverton": "no",
+        "Median council of 2": "yes",
     }
+
+
+def test_demo_hours_on_a_real_event_make_its_hours_demo_in_every_export(
+    client_for, lga_officer, council_a
+):
+    event = make_event(council_a, "jtai", date(2025, 3, 3), source=Source.PUBLISHED)
+    StaffTime.objects.create(event=event, team="data", phase="after", hours=7, is_demo=True)
+    make_event(council_a, "ilacs_focused_visit", date(2025, 4, 14), source=Source.PUBLISHED)
+    council_clusters_recheck(council_id=council_a.pk, alert=False)
+    client = client_for(lga_officer)
+    _, body = download(client, "events")
+    rows = {r["inspection_type"]: r for r in rows_of(body)}
+    assert (rows["jtai"]["demo"], rows["jtai"]["staff_hours_demo"]) == ("no", "yes")
+    assert rows["ilacs_focused_visit"]["staff_hours_demo"] == "no"
+    _, body = download(client, "clusters")
+    assert [r["demo"] for r in rows_of(body)] == ["yes"]
+    _, body = download(client, "summary", council=council_a.slug, date_from="")
+    assert [r["demo"] for r in rows_of(body)] == ["yes", "yes"]
+
+
+def test_the_summary_carries_its_period_and_a_median_row(
+    client_for, lga_officer, event_a, event_b, council_a
+):
+    make_event(council_a, "jtai", date(2025, 6, 2))
+    client = client_for(lga_officer)
+    _, body = download(client, "summary", date_from="2025-01-01", date_to="2025-12-31")
+    rows = rows_of(body)
+    assert {(r["period_from"], r["period_to"]) for r in rows} == {("2025-01-01", "2025-12-31")}
+    median = rows[-1]
+    assert median["council_name"] == "Median council of 2"
+    assert median["region"] == "England"
+    # Lakeshire: 2 events, 52.5 h (26.25 per event); Riverton: 1 event, 123.5 h.
+    assert median["events"] == "1.50"
+    assert median["staff_hours"] == "88.00"
+    assert median["staff_hours_per_event"] == "74.88"  # (26.25 + 123.5) / 2, rounded once
+    _, body = download(client, "summary", date_from="")
+    rows = rows_of(body)
+    assert rows[0]["period_from"] == "2025-03-03"  # the first event, when no start is chosen
+    assert rows[0]["period_to"] == timezone.localdate().isoformat()
 
 
 def test_the_summary_has_the_dashboards_league_table_figures(
     client_for, lga_officer, event_a, event_b, north_west
 ):
     _, body = download(client_for(lga_officer), "summary", region="north-west", date_from="")
-    rows = {r["council_name"]: r for r in rows_of(body)}
+    rows = {r["council_name"]: r for r in rows_of(body)[:-1]}
     league = burden.league_table(
         burden.BurdenFilters(region_id=north_west.pk), access_for(lga_officer)
     )
@@ -232,9 +304,9 @@ def test_the_summary_has_the_dashboards_league_table_figures(
 def test_the_summary_leaves_out_hours_the_user_may_not_see(client_for, viewer_a, event_a, event_b):
     _, body = download(client_for(viewer_a), "summary", date_from="")
     rows = {r["council_name"]: r for r in rows_of(body)}
-    assert Decimal(rows["Lakeshire"]["staff_hours"]) == Decimal("52.5")
-    assert rows["Riverton"]["staff_hours"] == ""
-    assert rows["Riverton"]["staff_hours_per_event"] == ""
+    assert rows["Lakeshire"]["staff_hours"] == "52.50"
+    assert rows["Riverton"]["staff_hours"] == "not shown"
+    assert rows["Riverton"]["staff_hours_per_event"] == "not shown"
     assert rows["Riverton"]["events"] == "1"
 
 
@@ -264,9 +336,9 @@ def test_the_clusters_export_has_the_clusters_pages_rows(
     rows = rows_of(body)
     assert {r["council_name"] for r in rows} == {"Riverton"}
     assert rows[0]["events"] == "jtai 2025-03-03; ilacs_focused_visit 2025-04-14"
-    assert rows[0]["staff_hours"] == ""  # another council's hours
+    assert rows[0]["staff_hours"] == "not shown"  # another council's hours
     _, body = download(client, "clusters", council=council_a.slug)
-    assert Decimal(rows_of(body)[0]["staff_hours"]) == Decimal("10")
+    assert rows_of(body)[0]["staff_hours"] == "10.00"
 
 
 def test_the_export_command_writes_the_same_bytes_as_the_download(
@@ -327,8 +399,12 @@ def test_a_dashboard_offers_its_figures_with_its_filters(
     assert link.replace("&", "&amp;") in page.text
     response = client.get(link)
     rows = rows_of(b"".join(response.streaming_content))
-    assert [r["council_name"] for r in rows] == [row.name for row in page.context["league"]]
-    assert {r["council_name"]: r["events"] for r in rows} == {"Lakeshire": "1", "Riverton": "0"}
+    assert [r["council_name"] for r in rows[:-1]] == [row.name for row in page.context["league"]]
+    assert {r["council_name"]: r["events"] for r in rows} == {
+        "Lakeshire": "1",
+        "Riverton": "0",
+        "Median council of 2": "0.50",
+    }
 
 
 def test_the_default_period_of_a_dashboard_reaches_its_download(client_for, lga_officer, event_a):
