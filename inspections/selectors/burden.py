@@ -31,8 +31,10 @@ Definitions (the README's "Burden dashboards" section repeats them for readers):
   written (``burden.number_format``), never before a median is taken.
 
 Visibility: staff hours of a council are returned only to users who may see them
-(``access.can_see_hours_of``); everyone gets regional and national aggregates, except one that
-would combine the hours of a single other council (``aggregate_shown``). Staff hours are read
+(``access.can_see_hours_of``). LGA officers and administrators get exact aggregates for any
+filter; everyone else gets regional and national hours under the disclosure rule of
+``inspections.disclosure`` (whole financial years, cells of at least three other councils,
+rounding). Staff hours are read
 from ``StaffTimeRollup`` (sums by event, team and phase, kept by database triggers). Results are
 cached under the filters, the user's visibility class and the generation number that
 ``inspections.services.dashboards_invalidate`` bumps after every write.
@@ -59,6 +61,7 @@ from django.utils import timezone
 from councils.access import UserAccess
 from councils.models import Council
 
+from .. import disclosure
 from ..models import (
     Cluster,
     Family,
@@ -84,8 +87,8 @@ __all__ = [
     "TimelineEvent",
     "TimelineRow",
     "TypeHours",
-    "aggregate_shown",
     "events_by_family",
+    "exact_hours",
     "events_per_quarter",
     "hours_by_team_and_phase",
     "hours_by_type",
@@ -94,6 +97,7 @@ __all__ = [
     "parse_sort",
     "region_medians",
     "regions_compared",
+    "reporting_filters",
     "sort_league",
     "timeline",
     "visibility_class",
@@ -654,20 +658,32 @@ def _hide_hours(row: CouncilBurdenRow) -> CouncilBurdenRow:
     return dataclasses.replace(row, staff_hours=None, hours_per_event=None, hours_shown=False)
 
 
-def aggregate_shown(access: UserAccess, councils: Iterable[int]) -> bool:
-    """Whether this user may see hours combined from these councils (those with any hours).
-
-    An aggregate is no secret when the user sees every council's hours, or when it holds only
-    their own council's. Otherwise it must combine at least two other councils: with exactly
-    one, the figure (less the user's own hours) would be that council's hours.
-    """
-    if access.sees_all_hours:
-        return True
-    return len(set(councils) - {access.council_id}) != 1
+# ---------------------------------------------------------------------------------------------
+# Disclosure control: figures about other councils' hours for users without exact figures
+# ---------------------------------------------------------------------------------------------
 
 
-def _shown(access: UserAccess, value, councils: Iterable[int]):
-    return value if aggregate_shown(access, councils) else None
+def reporting_filters(filters: BurdenFilters) -> BurdenFilters:
+    """The filters with their period widened to whole reporting periods (financial years)."""
+    start, end = disclosure.reporting_period(filters.date_from, filters.date_to)
+    return filters.but(date_from=start, date_to=end)
+
+
+def exact_hours(filters: BurdenFilters, access: UserAccess) -> bool:
+    """Exact hours for LGA officers and administrators, and for a user's own council."""
+    return disclosure.exact_figures_for(access) or (
+        filters.council_id is not None and access.can_see_hours_of(filters.council_id)
+    )
+
+
+def _publishable_cells(filters: BurdenFilters, access: UserAccess) -> disclosure.HoursCells:
+    scope = reporting_filters(filters)
+    return _cached(
+        "hours-cells",
+        scope,
+        visibility_class(access),
+        lambda: disclosure.hours_cells(scope.events_q("event__"), access.council_id),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -729,15 +745,35 @@ def league_table(
     return sort_league(rows, sort)
 
 
-def _median_row(rows: list[CouncilBurdenRow], access: UserAccess) -> MedianRow:
-    with_hours = [r.council_id for r in rows if r.staff_hours]
+def _median_row(
+    rows: list[CouncilBurdenRow],
+    access: UserAccess,
+    hours_rows: list[CouncilBurdenRow] | None = None,
+) -> MedianRow:
+    """The median council of ``rows``; hours from ``hours_rows`` (the same councils over whole
+    reporting periods) under the disclosure rule unless this user sees exact figures."""
+    if hours_rows is None:
+        staff_hours = _median(r.staff_hours for r in rows) or ZERO
+        hours_per_event = _median(r.hours_per_event for r in rows)
+    else:
+        viewer = access.council_id
+        staff_hours = disclosure.median_hours(
+            {r.council_id: r.staff_hours for r in hours_rows}, viewer
+        )
+        hours_per_event = (
+            None
+            if staff_hours is None
+            else disclosure.median_hours(
+                {r.council_id: r.hours_per_event for r in hours_rows}, viewer, per_event=True
+            )
+        )
     return MedianRow(
         councils=len(rows),
         events=_median(r.events for r in rows) or ZERO,
         formal_inspections=_median(r.formal_inspections for r in rows) or ZERO,
         on_site_days=_median(r.on_site_days for r in rows) or ZERO,
-        staff_hours=_shown(access, _median(r.staff_hours for r in rows) or ZERO, with_hours),
-        hours_per_event=_shown(access, _median(r.hours_per_event for r in rows), with_hours),
+        staff_hours=staff_hours,
+        hours_per_event=hours_per_event,
         clusters=_median(r.clusters for r in rows) or ZERO,
         shortest_gap_days=_median(r.shortest_gap_days for r in rows),
         most_in_12_months=_median(r.most_in_12_months for r in rows) or ZERO,
@@ -747,48 +783,73 @@ def _median_row(rows: list[CouncilBurdenRow], access: UserAccess) -> MedianRow:
 def region_medians(filters: BurdenFilters, access: UserAccess) -> MedianRow:
     """The median council in scope (the region of the filters, else England).
 
-    Medians are aggregates over many councils, so every user sees them, hours included.
+    Everyone sees the medians; hours ones under the disclosure rule (``inspections.disclosure``)
+    unless the user sees exact figures.
     """
     scope = filters.but(council_id=None)
-    return _cached(
-        "medians",
-        scope,
-        visibility_class(access),
-        lambda: _median_row(_raw_league(scope), access),
-    )
+
+    def compute():
+        rows = _raw_league(scope)
+        if disclosure.exact_figures_for(access):
+            return _median_row(rows, access)
+        return _median_row(rows, access, _raw_league(reporting_filters(scope)))
+
+    return _cached("medians", scope, visibility_class(access), compute)
 
 
 def regions_compared(filters: BurdenFilters, access: UserAccess) -> list[RegionBurden]:
-    """Each region's totals and median council, side by side (aggregates: shown to everyone)."""
+    """Each region's totals and median council, side by side.
+
+    Everyone sees them; hours under the disclosure rule unless the user sees exact figures.
+    """
+    exact = disclosure.exact_figures_for(access)
+
+    def by_region(scope: BurdenFilters) -> dict[int, list[CouncilBurdenRow]]:
+        regions: dict[int, list[CouncilBurdenRow]] = defaultdict(list)
+        for row in _raw_league(scope):
+            regions[row.region_id].append(row)
+        return regions
 
     def compute():
-        by_region: dict[int, list[CouncilBurdenRow]] = defaultdict(list)
-        for row in _raw_league(filters):
-            by_region[row.region_id].append(row)
+        regions = by_region(filters)
+        controlled = None if exact else by_region(reporting_filters(filters))
+        cells = None if exact else _publishable_cells(filters, access)
         result = []
-        for rows in sorted(by_region.values(), key=lambda rows: rows[0].region_name):
+        for rows in sorted(regions.values(), key=lambda rows: rows[0].region_name):
+            region_id = rows[0].region_id
             events = sum(r.events for r in rows)
-            hours = sum((r.staff_hours for r in rows), ZERO)
             formal = sum(r.formal_inspections for r in rows)
             gaps = [r.shortest_gap_days for r in rows if r.shortest_gap_days is not None]
-            with_hours = [r.council_id for r in rows if r.staff_hours]
+            if exact:
+                hours = sum((r.staff_hours for r in rows), ZERO)
+                hours_per_event = _ratio(hours, events)
+                hours_per_council = _ratio(hours, len(rows)) or ZERO
+                median = _median_row(rows, access)
+            else:
+                hours_rows = controlled.get(region_id, [])
+                hours = cells.total(region_id=region_id)
+                hours_per_event = disclosure.round_hours_per_event(
+                    hours, sum(r.events for r in hours_rows)
+                )
+                hours_per_council = disclosure.round_hours_per_event(hours, len(rows))
+                median = _median_row(rows, access, hours_rows)
             result.append(
                 RegionBurden(
-                    region_id=rows[0].region_id,
+                    region_id=region_id,
                     name=rows[0].region_name,
                     slug=rows[0].region_slug,
                     councils=len(rows),
                     events=events,
                     formal_inspections=formal,
                     on_site_days=sum(r.on_site_days for r in rows),
-                    staff_hours=_shown(access, hours, with_hours),
-                    hours_per_event=_shown(access, _ratio(hours, events), with_hours),
+                    staff_hours=hours,
+                    hours_per_event=hours_per_event,
                     formal_per_council=_ratio(formal, len(rows)) or ZERO,
-                    hours_per_council=_shown(access, _ratio(hours, len(rows)) or ZERO, with_hours),
+                    hours_per_council=hours_per_council,
                     clusters=sum(r.clusters for r in rows),
                     shortest_gap_days=min(gaps) if gaps else None,
                     most_in_12_months=max(r.most_in_12_months for r in rows),
-                    median=_median_row(rows, access),
+                    median=median,
                 )
             )
         return result
@@ -802,44 +863,73 @@ def regions_compared(filters: BurdenFilters, access: UserAccess) -> list[RegionB
 
 
 def hours_visible(filters: BurdenFilters, access: UserAccess) -> bool:
-    """Hours of one council only for its users; hours of a region or England for everyone."""
+    """Hours of one council only for its users; of a region or England for everyone (under
+    the disclosure rule for users without exact figures)."""
     return filters.council_id is None or access.can_see_hours_of(filters.council_id)
 
 
+def _events_by_type(filters: BurdenFilters) -> dict[int, int]:
+    return dict(
+        InspectionEvent.objects.filter(filters.events_q())
+        .order_by()
+        .values_list("inspection_type_id")
+        .annotate(n=Count("pk"))
+    )
+
+
+def _types_in_order(type_ids) -> list[tuple[int, str, str]]:
+    types = InspectionType.objects.filter(pk__in=set(type_ids)).values_list(
+        "pk", "name", "family", "sort_order"
+    )
+    return [(pk, name, family) for pk, name, family, _ in sorted(types, key=lambda t: (t[3], t[1]))]
+
+
 def hours_by_type(filters: BurdenFilters, access: UserAccess) -> list[TypeHours] | None:
-    """Events and staff hours by inspection type, most hours first; None if not to be shown."""
+    """Events and staff hours by inspection type, most hours first; None if not to be shown.
+
+    Users without exact figures get events and hours over whole reporting periods, hours under
+    the disclosure rule (``inspections.disclosure``).
+    """
     if not hours_visible(filters, access):
         return None
+    exact = exact_hours(filters, access)
 
     def compute():
-        hours: dict[int, Decimal] = defaultdict(lambda: ZERO)
-        councils: dict[int, set[int]] = defaultdict(set)
-        for (council_id, type_id), value in _hours_cube(filters).by_council_type.items():
-            hours[type_id] += value
-            if value:
-                councils[type_id].add(council_id)
-        counts = dict(
-            InspectionEvent.objects.filter(filters.events_q())
-            .order_by()
-            .values_list("inspection_type_id")
-            .annotate(n=Count("pk"))
-        )
-        types = InspectionType.objects.filter(pk__in=set(hours) | set(counts)).values_list(
-            "pk", "name", "family", "sort_order"
-        )
         rows = []
-        for pk, name, family, _order in sorted(types, key=lambda t: (t[3], t[1])):
-            shown = aggregate_shown(access, councils[pk])
-            rows.append(
-                TypeHours(
-                    inspection_type_id=pk,
-                    name=name,
-                    family=family,
-                    events=counts.get(pk, 0),
-                    staff_hours=hours[pk] if shown else None,
-                    hours_per_event=_ratio(hours[pk], counts.get(pk, 0)) if shown else None,
+        if exact:
+            hours: dict[int, Decimal] = defaultdict(lambda: ZERO)
+            for (_council_id, type_id), value in _hours_cube(filters).by_council_type.items():
+                hours[type_id] += value
+            counts = _events_by_type(filters)
+            for pk, name, family in _types_in_order(set(hours) | set(counts)):
+                rows.append(
+                    TypeHours(
+                        pk,
+                        name,
+                        family,
+                        counts.get(pk, 0),
+                        hours[pk],
+                        _ratio(hours[pk], counts.get(pk, 0)),
+                    )
                 )
-            )
+        else:
+            cells = _publishable_cells(filters, access)
+            counts = _events_by_type(reporting_filters(filters))
+            with_hours = {c.inspection_type_id for c in cells.publishable}
+            with_hours |= {key[1] for key in cells.withheld}
+            for pk, name, family in _types_in_order(with_hours | set(counts)):
+                value = cells.total(inspection_type_id=pk)
+                events = counts.get(pk, 0)
+                rows.append(
+                    TypeHours(
+                        pk,
+                        name,
+                        family,
+                        events,
+                        value,
+                        disclosure.round_hours_per_event(value, events),
+                    )
+                )
         rows.sort(key=lambda row: (row.staff_hours is None, -(row.staff_hours or ZERO)))
         return rows
 
@@ -849,39 +939,43 @@ def hours_by_type(filters: BurdenFilters, access: UserAccess) -> list[TypeHours]
 def hours_by_team_and_phase(
     filters: BurdenFilters, access: UserAccess
 ) -> HoursByTeamAndPhase | None:
-    """Staff hours by team and phase; None if not to be shown to this user."""
+    """Staff hours by team and phase; None if not to be shown to this user.
+
+    Users without exact figures get hours over whole reporting periods under the disclosure
+    rule (``inspections.disclosure``); a cell or total is None where only withheld hours are.
+    """
     if not hours_visible(filters, access):
         return None
+    exact = exact_hours(filters, access)
+    phases = [code for code, _ in Phase.choices]
 
     def compute():
-        cells: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-        councils: dict[tuple[str, str], set[int]] = defaultdict(set)
-        for (council_id, team, phase), value in _hours_cube(filters).by_council_team_phase.items():
-            cells[(team, phase)] += value
-            if value:
-                councils[(team, phase)].add(council_id)
-        phases = [code for code, _ in Phase.choices]
-        teams = [code for code, _ in Team.choices]
+        if exact:
+            cells: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+            for (_c, team, phase), value in _hours_cube(filters).by_council_team_phase.items():
+                cells[(team, phase)] += value
 
-        def total(keys):
-            keys = list(keys)
-            combined = set().union(*(councils[key] for key in keys))
-            return _shown(access, sum((cells[key] for key in keys), ZERO), combined)
+            def figure(**match):
+                teams = [match["team"]] if "team" in match else [t for t, _ in Team.choices]
+                chosen = [match["phase"]] if "phase" in match else phases
+                return sum((cells[(t, p)] for t in teams for p in chosen), ZERO)
+        else:
+            figure = _publishable_cells(filters, access).total
 
         rows = [
             (
                 team,
                 label,
-                [_shown(access, cells[(team, phase)], councils[(team, phase)]) for phase in phases],
-                total((team, phase) for phase in phases),
+                [figure(team=team, phase=phase) for phase in phases],
+                figure(team=team),
             )
             for team, label in Team.choices
         ]
         return HoursByTeamAndPhase(
             phases=list(Phase.choices),
             rows=rows,
-            phase_totals=[total((team, phase) for team in teams) for phase in phases],
-            total=total((team, phase) for team in teams for phase in phases),
+            phase_totals=[figure(phase=phase) for phase in phases],
+            total=figure(),
         )
 
     return _cached("hours-by-team-phase", filters, visibility_class(access), compute)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from councils.access import UserAccess, access_for
 from councils.models import Council, Region
 
-from .. import dashboard_charts
+from .. import dashboard_charts, disclosure
 from ..dashboard_filters import BurdenFilterSet, filters_query, query_string, quick_periods
 from ..models import Family, InspectionType
 from ..selectors import burden
@@ -184,6 +184,7 @@ def _figures(request, access: UserAccess, filters: BurdenFilters, *, region: Reg
         "quarters": quarters,
         "quarters_chart": dashboard_charts.quarters_figure(quarters, chart_id="events-per-quarter"),
         "sees_all_hours": access.sees_all_hours,
+        "disclosure_note": disclosure.rule_in_words(access, filters.date_from, filters.date_to),
         "scope_label": scope_label(filters, region),
         # Region links keep the period, family and type.
         "region_query": query_string(filters_query(filters)),
@@ -227,6 +228,10 @@ def council_burden_context(request, council: Council, event_filter, access: User
     formal_params = params.copy()
     formal_params.pop("timeline")
     return {
+        # The council's own hours are exact; the region's medians follow the disclosure rule.
+        "disclosure_note": disclosure.rule_in_words(
+            access, region_filters.date_from, region_filters.date_to
+        ),
         "burden": {
             "row": row,
             "medians": burden.region_medians(region_filters, access),
@@ -249,5 +254,5 @@ def council_burden_context(request, council: Council, event_filter, access: User
             "quarters_chart": dashboard_charts.quarters_figure(
                 quarters, chart_id="events-per-quarter"
             ),
-        }
+        },
     }

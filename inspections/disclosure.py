@@ -1,0 +1,302 @@
+"""Statistical disclosure control: the one rule for staff-hours figures about other councils.
+
+A council's staff hours belong to that council. LGA officers and administrators see every
+council's exact hours for any filter (:func:`exact_figures_for`). Everyone else (council viewers
+and editors, signed-in users with no council) sees their own council's hours exactly and, about
+other councils, only figures protected by the standard techniques of official statistics
+(the Office for National Statistics' and the GSS's disclosure control guidance for tables):
+
+1. **Fixed reporting periods.** Their hours figures cover whole financial years (1 April to
+   31 March), whatever day the filters name (:func:`reporting_period`): two periods a day
+   apart give the same figure, so no difference of two of them is one day's hours.
+2. **Cells and a minimum number of councils.** Hours are gathered into cells of one region,
+   one inspection type, one financial year, one team and one phase: the finest grain any page
+   or export can select. A cell is *publishable* to a user only if at least
+   :data:`MIN_OTHER_COUNCILS` councils other than the user's own logged hours in it, and no one
+   of them holds more than :data:`DOMINANCE_SHARE` of those councils' hours (a threshold rule and
+   a dominance rule, :func:`cell_publishable`).
+3. **Totals of publishable cells only** (in place of complementary suppression). Every figure
+   shown is the sum of the publishable cells it covers: a withheld cell is never part of a
+   total, so no total less the cells beside it gives a withheld cell back, and a difference of
+   any two figures is again a sum of publishable cells. Since each council's hours in a cell
+   appear in that one cell only, mixed with those of at least three other councils, no
+   combination of the figures isolates one council's hours.
+4. **Rounding.** Figures are rounded to the nearest :data:`ROUNDING_BASE` hours
+   (:func:`round_hours`), hours per event to whole hours.
+5. **Medians** of councils' hours are shown only where at least :data:`MEDIAN_MIN_COUNCILS`
+   councils other than the user's own have hours in scope, rounded as above.
+
+The README's "Security" section states the same rule for readers. The burden selectors (and
+through them the dashboards, charts and CSV exports; later the API and the cost figures) apply it;
+nothing else decides what another council's hours may show.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Sum, When
+from django.db.models.functions import ExtractYear
+
+from councils.access import UserAccess
+
+__all__ = [
+    "DOMINANCE_SHARE",
+    "MEDIAN_MIN_COUNCILS",
+    "MIN_OTHER_COUNCILS",
+    "ROUNDING_BASE",
+    "HoursCell",
+    "HoursCells",
+    "cell_publishable",
+    "exact_figures_for",
+    "financial_year_of",
+    "hours_cells",
+    "median_hours",
+    "reporting_period",
+    "round_hours",
+    "round_hours_per_event",
+    "rule_in_words",
+]
+
+# At least this many councils other than the user's own must have logged hours in a cell.
+MIN_OTHER_COUNCILS = 3
+# No one of those councils may hold more than this share of their hours in the cell.
+DOMINANCE_SHARE = Decimal("0.8")
+# Hours figures are rounded to the nearest this many hours.
+ROUNDING_BASE = Decimal("10")
+# A median of councils' hours needs at least this many other councils with hours.
+MEDIAN_MIN_COUNCILS = 5
+FINANCIAL_YEAR_FIRST_MONTH = 4  # April
+
+_ZERO = Decimal("0")
+_ONE = Decimal("1")
+
+
+def exact_figures_for(access: UserAccess) -> bool:
+    """Whether this user sees every council's exact hours: LGA officers and administrators."""
+    return access.sees_all_hours
+
+
+# --- Reporting periods ---------------------------------------------------------------------
+
+
+def financial_year_of(day: date) -> int:
+    """The financial year a day falls in, by the year it starts (2025 for 1 April 2025 to
+    31 March 2026): the UK public sector's reporting year."""
+    return day.year if day.month >= FINANCIAL_YEAR_FIRST_MONTH else day.year - 1
+
+
+def reporting_period(
+    date_from: date | None, date_to: date | None
+) -> tuple[date | None, date | None]:
+    """The period widened to whole financial years: (1 April of the first, 31 March after the
+    last). An open end stays open. Dates near ``date.max`` stay within it."""
+    start = date(financial_year_of(date_from), 4, 1) if date_from else None
+    end = None
+    if date_to:
+        year = financial_year_of(date_to) + 1
+        end = date(year, 3, 31) if year <= date.max.year else date.max
+    return start, end
+
+
+def period_in_words(date_from: date | None, date_to: date | None) -> str:
+    """ "2023-24 to 2025-26" or "from 2023-24": the financial years of a reporting period."""
+
+    def year(day: date) -> str:
+        first = financial_year_of(day)
+        return f"{first}-{(first + 1) % 100:02d}"
+
+    if date_from and date_to:
+        first, last = year(date_from), year(date_to)
+        return first if first == last else f"{first} to {last}"
+    if date_from:
+        return f"from {year(date_from)}"
+    if date_to:
+        return f"up to {year(date_to)}"
+    return "all years"
+
+
+# --- Rounding ------------------------------------------------------------------------------
+
+
+def round_hours(value: Decimal | None) -> Decimal | None:
+    """Hours rounded to the nearest ROUNDING_BASE (half up); None stays None."""
+    if value is None:
+        return None
+    return (Decimal(value) / ROUNDING_BASE).quantize(_ONE, rounding=ROUND_HALF_UP) * ROUNDING_BASE
+
+
+def round_hours_per_event(hours: Decimal | None, events: int) -> Decimal | None:
+    """Rounded hours divided by events, to whole hours; None without events or hours."""
+    if hours is None or not events:
+        return None
+    return (Decimal(hours) / Decimal(events)).quantize(_ONE, rounding=ROUND_HALF_UP)
+
+
+# --- Cells ---------------------------------------------------------------------------------
+
+
+def cell_publishable(*, other_councils: int, others_hours: Decimal, largest_other: Decimal) -> bool:
+    """Whether a cell's hours may be shown to a user whose own council's hours are set aside.
+
+    ``other_councils``: councils other than the user's own with hours in the cell;
+    ``others_hours``: their hours together; ``largest_other``: the most any one of them logged.
+    """
+    if other_councils < MIN_OTHER_COUNCILS:
+        return False
+    return largest_other <= DOMINANCE_SHARE * others_hours
+
+
+@dataclass(frozen=True)
+class HoursCell:
+    """The hours of one region, inspection type, financial year, team and phase."""
+
+    region_id: int
+    inspection_type_id: int
+    financial_year: int
+    team: str
+    phase: str
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class HoursCells:
+    """The cells a user may see, and where hours were withheld (no figures for those).
+
+    Sum :meth:`total` over a selection of cells to get any figure: the only way to a figure.
+    """
+
+    publishable: tuple[HoursCell, ...]
+    # (region, type, financial year, team, phase) of cells with hours that may not be shown
+    withheld: frozenset[tuple[int, int, int, str, str]]
+
+    def total(self, **match) -> Decimal | None:
+        """Rounded hours of the publishable cells whose attributes equal ``match`` (a value
+        or a set of values each); None when there are none but some hours were withheld."""
+        cells = [cell for cell in self.publishable if _matches(cell, match)]
+        if not cells:
+            return None if self.withheld_any(**match) else _ZERO
+        return round_hours(sum((cell.hours for cell in cells), _ZERO))
+
+    def withheld_any(self, **match) -> bool:
+        fields = ("region_id", "inspection_type_id", "financial_year", "team", "phase")
+        for key in self.withheld:
+            values = dict(zip(fields, key, strict=True))
+            if all(_value_matches(values[name], want) for name, want in match.items()):
+                return True
+        return False
+
+
+def _value_matches(value, want) -> bool:
+    if isinstance(want, set | frozenset | list | tuple):
+        return value in want
+    return value == want
+
+
+def _matches(cell: HoursCell, match: dict) -> bool:
+    return all(_value_matches(getattr(cell, name), want) for name, want in match.items())
+
+
+# Hours of each council in each cell (inner), then per cell: every council's hours together, how
+# many councils, the largest one other than the viewer's, and the viewer's own (outer).
+_CELLS_SQL = """
+WITH by_council (council_id, region_id, type_id, financial_year, team, phase, hours) AS ({base})
+SELECT
+    region_id, type_id, financial_year, team, phase,
+    SUM(hours),
+    COUNT(*),
+    SUM(CASE WHEN council_id = %s THEN 1 ELSE 0 END),
+    SUM(CASE WHEN council_id = %s THEN hours ELSE 0 END),
+    MAX(CASE WHEN council_id = %s THEN 0 ELSE hours END)
+FROM by_council
+WHERE hours > 0
+GROUP BY region_id, type_id, financial_year, team, phase
+"""
+
+
+def _hours(value) -> Decimal:
+    # SQLite sums decimals as floats: bring them back to hundredths.
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def hours_cells(events_q: Q, viewer_council_id: int | None) -> HoursCells:
+    """The staff-hours cells of the events matching ``events_q`` (a condition on
+    ``StaffTimeRollup`` rows, reached through ``event__``), as a user of ``viewer_council_id``
+    (None for no council) may see them. ``events_q`` must select whole cells: whole financial
+    years (see :func:`reporting_period`), whole regions, types or families."""
+    from .models import StaffTimeRollup  # the models import nothing from here
+
+    start = F("event__on_site_start")
+    year = ExtractYear(start)
+    financial_year = Case(
+        When(event__on_site_start__month__lt=FINANCIAL_YEAR_FIRST_MONTH, then=year - 1),
+        default=year,
+        output_field=IntegerField(),
+    )
+    base = (
+        StaffTimeRollup.objects.filter(events_q)
+        .order_by()
+        .annotate(financial_year=financial_year)
+        .values_list(
+            "event__council_id",
+            "event__council__region_id",
+            "event__inspection_type_id",
+            "financial_year",
+            "team",
+            "phase",
+        )
+        .annotate(total=Sum("hours"))
+    )
+    base_sql, params = base.query.sql_with_params()
+    viewer = viewer_council_id if viewer_council_id is not None else -1
+    with connection.cursor() as cursor:
+        cursor.execute(_CELLS_SQL.format(base=base_sql), [*params, viewer, viewer, viewer])
+        rows = cursor.fetchall()
+    publishable, withheld = [], set()
+    for region, itype, fyear, team, phase, total, councils, own, own_hours, largest in rows:
+        total, own_hours, largest = _hours(total), _hours(own_hours), _hours(largest)
+        fyear = int(fyear)
+        if cell_publishable(
+            other_councils=councils - own, others_hours=total - own_hours, largest_other=largest
+        ):
+            publishable.append(HoursCell(region, itype, fyear, team, phase, total))
+        else:
+            withheld.add((region, itype, fyear, team, phase))
+    return HoursCells(tuple(publishable), frozenset(withheld))
+
+
+# --- Medians -------------------------------------------------------------------------------
+
+
+def median_hours(
+    by_council: dict[int, Decimal | None], viewer_council_id: int | None, *, per_event=False
+) -> Decimal | None:
+    """The median of councils' hours (None values left out), rounded; None when fewer than
+    MEDIAN_MIN_COUNCILS councils other than the viewer's have hours (a value above 0)."""
+    others = [c for c, v in by_council.items() if v and c != viewer_council_id]
+    if len(others) < MEDIAN_MIN_COUNCILS:
+        return None
+    values = [Decimal(v) for v in by_council.values() if v is not None]
+    middle = Decimal(statistics.median(values))
+    if per_event:
+        return middle.quantize(_ONE, rounding=ROUND_HALF_UP)
+    return round_hours(middle)
+
+
+def rule_in_words(access: UserAccess, date_from: date | None, date_to: date | None) -> str:
+    """What a user is shown of other councils' hours, for the note under the figures."""
+    if exact_figures_for(access):
+        return ""
+    start, end = reporting_period(date_from, date_to)
+    return (
+        f"Other councils' staff hours are shown only as totals, for whole financial years "
+        f"({period_in_words(start, end)}), rounded to the nearest {ROUNDING_BASE} hours, and "
+        f"only from groups of at least {MIN_OTHER_COUNCILS} other councils of one region, "
+        f"inspection type, year, team and phase where no one council logged more than "
+        f"{DOMINANCE_SHARE:.0%} of the hours. Figures from smaller groups are left out of "
+        f"every total and shown as “not shown”."
+    )
