@@ -112,6 +112,9 @@ DATABASES = {
 }
 # A request's writes commit together or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A persistent connection that the database dropped (restart, idle timeout, a terminated
+# backend) is noticed and replaced before a request or task uses it, instead of failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -159,14 +162,47 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# With Redis as the broker, a task taken by a worker that then dies (acks_late) is handed out
-# again once this many seconds have passed since it was taken. Longer than the longest task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
+# Time limits: a task still running after the soft limit is asked to stop, after the hard limit
+# it is killed. The longest task is a 50,000-row import.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 10 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 9 * 60)
+# With Redis as the broker, a task taken by a worker that then dies outright (acks_late) is
+# handed out again once this many seconds have passed since it was taken. It must be longer
+# than the hard time limit, or a task still running would be handed to a second worker; by
+# default it is one minute longer. (A pool process killed under a living worker is handed back
+# at once; work recorded in the outbox is also sent again by the drain, see below.)
+TASK_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    # A broker that is down must not hold a web request: fail fast, the outbox sends it later.
+    "socket_connect_timeout": 2,
+    "socket_keepalive": True,
+    "health_check_interval": 25,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+# Workers and beat keep trying to reach a broker that went away, for ever.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_TIMEZONE = TIME_ZONE
+# The outbox (inspections.outbox): work recorded after a write is sent again by the drain this
+# many seconds after it was last sent, if it has not run by then (doubled each time, up to an
+# hour).
+OUTBOX_RESEND_AFTER = env_int("OUTBOX_RESEND_AFTER", 120)
 # Every periodic job, in one place:
 CELERY_BEAT_SCHEDULE = {
+    # Every minute, send again the work that writes recorded in the outbox but that has not
+    # run (its first send failed, or its worker died), and resume stuck import jobs.
+    "drain-outbox": {
+        "task": "inspections.tasks.drain_outbox",
+        "schedule": env_int("OUTBOX_DRAIN_SECONDS", 60),
+    },
     # Re-check every council's clusters at 02:30 each night, after the day's edits, so that a
     # rule changed in the admin or an event changed outside the app is reflected by the morning.
     "nightly-cluster-sweep": {
@@ -178,17 +214,26 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Cache --------------------------------------------------------------------------------------
-# Dashboards cache their figures in Redis when one is configured, else in local memory.
+# Dashboards cache their figures in Redis when one is configured, else in local memory. A cache
+# that cannot be reached is logged and treated as empty (django-redis's IGNORE_EXCEPTIONS):
+# pages are computed from the database and saves stand, with Redis up or down.
 CACHE_URL = env_str("CACHE_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "burden"),
             "TIMEOUT": 60 * 60,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "burden.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -398,5 +398,5 @@ def demo_seed(
     # transaction, so the demo has its clusters. Silently: years of demo history would otherwise
     # e-mail every editor and LGA officer about clusters nobody needs telling about.
     clusters.clusters_sweep(alert=False, refresh_hours=True)
-    transaction.on_commit(services.dashboards_invalidate)
+    services.dashboards_changed()
     return DemoSummary(councils=len(councils), events=len(events), staff_time=staff_rows)

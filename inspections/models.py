@@ -405,6 +405,13 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The job row is its own outbox entry (see inspections.outbox): a pending job, or a running
+    # one whose worker died or lost its database connection, is sent to a worker again by the
+    # drain once ``send_after`` has passed, and marked failed after too many attempts.
+    send_after = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Without PostgreSQL's advisory locks, a running job's worker is presumed alive until then.
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -440,3 +447,36 @@ class StaffTimeRollup(models.Model):
 
     def __str__(self):
         return f"{self.hours} h – {self.team} – {self.phase} – event {self.event_id}"
+
+
+class OutboxEntry(models.Model):
+    """Work that must follow a committed write, recorded in the write's own transaction.
+
+    One row per task and arguments (a council's "changed since its clusters were last checked"
+    mark, say): many writes before the work runs leave one row, whose ``version`` each of them
+    bumps. The task removes the row when it succeeds, unless a newer write bumped the version
+    meanwhile. The beat's drain (every minute) sends the task again once ``due_at`` has passed,
+    so work whose first send never reached the broker, or whose worker died, still runs.
+    """
+
+    task = models.CharField(max_length=200, help_text="Dotted path of the Celery task")
+    key = models.CharField(max_length=500, help_text="The task's arguments, as JSON")
+    args = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    due_at = models.DateTimeField(db_index=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Times the drain sent it")
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "outbox entry"
+        verbose_name_plural = "outbox"
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "key"], name="one_outbox_entry_per_task_and_args"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task}({self.key})"

@@ -1,11 +1,16 @@
-"""Celery tasks: thin wrappers that take ids and call a service."""
+"""Celery tasks: thin wrappers that take ids and call a service.
+
+Tasks that follow a write are recorded in the outbox (``base=OutboxTask``, see
+:mod:`inspections.outbox`) and sent again by the beat's ``drain_outbox`` until they succeed.
+"""
 
 from dataclasses import asdict
 
 from celery import shared_task
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError, connection
 
-from .services import clusters, imports
+from . import outbox
+from .services import clusters, dashboards_invalidate, imports
 
 # Database errors worth another try: a dropped connection, a deadlock or lock timeout, or an
 # event deleted between reading a council's events and linking them to a cluster.
@@ -20,13 +25,13 @@ DATABASE_RETRY = {
 
 # acks_late: a worker that dies mid-task leaves the message on the broker, so the re-check runs
 # again elsewhere; the services are idempotent and alert at most once, so that is safe.
-@shared_task(acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
+@shared_task(base=outbox.OutboxTask, acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
 def recheck_council(council_id: int) -> dict:
     """Re-check one council's clusters after a change to its events or staff time."""
     return asdict(clusters.council_clusters_recheck(council_id=council_id))
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
+@shared_task(base=outbox.OutboxTask, acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
 def sweep_all_councils(
     batch_size: int = clusters.SWEEP_BATCH_SIZE, refresh_hours: bool = False
 ) -> dict:
@@ -34,16 +39,37 @@ def sweep_all_councils(
     return asdict(clusters.clusters_sweep(batch_size=batch_size, refresh_hours=refresh_hours))
 
 
-# No automatic retry: a failure marks the job failed with nothing saved, and the person who
-# uploaded the file sees that on its page and can upload it again.
-@shared_task(acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
+@shared_task(base=outbox.OutboxTask, acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
 def recheck_councils_quietly(council_ids: list[int]) -> dict:
     """Re-check councils after a load of published history: record clusters, alert nobody."""
     return asdict(clusters.clusters_sweep(council_ids=council_ids, alert=False, refresh_hours=True))
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def run_import_job(job_id: int) -> str | None:
+@shared_task(base=outbox.OutboxTask, acks_late=True)
+def dashboards_invalidate_later() -> None:
+    """Drop cached dashboard figures that a write could not drop while the cache was down."""
+    if not dashboards_invalidate():
+        raise RuntimeError("The cache is still unreachable")
+
+
+# A dropped database connection is retried (the file is saved in one transaction, so nothing
+# of it was saved); any other failure marks the job failed, with nothing saved, and the person
+# who uploaded the file sees that on its page. After imports.IMPORT_MAX_ATTEMPTS starts, it is
+# marked failed with a message.
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def run_import_job(self, job_id: int) -> str | None:
     """Check and save one uploaded CSV file; the job's page polls its progress."""
-    job = imports.import_job_run(job_id=job_id)
+    try:
+        job = imports.import_job_run(job_id=job_id)
+    except (OperationalError, InterfaceError) as exc:
+        connection.close()  # a new connection for the next attempt
+        raise self.retry(exc=exc, countdown=5) from exc
     return job.status if job else None
+
+
+# Sent by the beat every minute; expires so that a backlog after an outage runs it once, not
+# once for every minute missed.
+@shared_task(expires=55, ignore_result=True)
+def drain_outbox() -> dict:
+    """Send the outbox's due work again, and resume import jobs left pending or orphaned."""
+    return {"sent": outbox.outbox_drain(), "jobs": imports.import_jobs_resume()}

@@ -1,6 +1,27 @@
+import os
+
 import pytest
 
 from tests import factories
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With REQUIRE_INTEGRATION=1 (.ci/run's PostgreSQL pass) an integration test may not skip.
+
+    A pass whose broker or database is misconfigured would otherwise skip them and pass.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    if (
+        report.skipped
+        and os.environ.get("REQUIRE_INTEGRATION") == "1"
+        and item.get_closest_marker("integration")
+        and not hasattr(report, "wasxfail")
+    ):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"REQUIRE_INTEGRATION=1 but this integration test skipped: {reason}"
 
 
 @pytest.fixture(autouse=True)

@@ -2,35 +2,64 @@
 
 Every write goes through here so that the same rules apply to the pages, the imports and the
 demo data: the model's validation (``full_clean``: its ``clean`` and its database constraints),
-the on-site working days, and the follow-up work queued after the transaction commits
-(re-checking the council's clusters, dropping cached dashboard figures).
+the on-site working days, and the follow-up work recorded in the transaction's outbox
+(re-checking the council's clusters) and done after it commits (dropping cached dashboard
+figures). Neither needs Redis to be up: a save stands whatever happens after it.
 """
 
+import logging
 from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
 
 from ..models import InspectionEvent, StaffTime
+from ..outbox import outbox_record
 from ..workdays import working_days
 
+logger = logging.getLogger(__name__)
+
 DASHBOARD_GENERATION_KEY = "dashboards:generation"
+RECHECK_COUNCIL_TASK = "inspections.tasks.recheck_council"
+DASHBOARDS_INVALIDATE_TASK = "inspections.tasks.dashboards_invalidate_later"
 
 
-def dashboards_invalidate() -> None:
-    """Make every cached dashboard figure stale (selectors key their cache on the generation)."""
+def dashboards_invalidate() -> bool:
+    """Make every cached dashboard figure stale (selectors key their cache on the generation).
+
+    Returns False when the cache could not be reached (its errors are logged, not raised, see
+    ``CACHES``): the bump is then recorded in the outbox, so that figures cached before an
+    outage are not served after it.
+    """
     try:
-        cache.incr(DASHBOARD_GENERATION_KEY)
-    except ValueError:
-        cache.set(DASHBOARD_GENERATION_KEY, 1, timeout=None)
+        bumped = cache.incr(DASHBOARD_GENERATION_KEY)
+    except ValueError:  # no generation yet
+        bumped = cache.add(DASHBOARD_GENERATION_KEY, 1, timeout=None) or cache.get(
+            DASHBOARD_GENERATION_KEY
+        )
+    return bumped is not None and bumped is not False
+
+
+def _dashboards_invalidate_or_record() -> None:
+    if not dashboards_invalidate():
+        logger.warning("The cache is unreachable: cached dashboards will be dropped later")
+        with transaction.atomic():
+            outbox_record(DASHBOARDS_INVALIDATE_TASK)
+
+
+def dashboards_changed() -> None:
+    """Drop cached dashboard figures once the current transaction commits (never raises)."""
+    transaction.on_commit(_dashboards_invalidate_or_record, robust=True)
 
 
 def council_changed(council_id: int) -> None:
-    """Queue the follow-up work for a change to a council's events, once the change commits."""
-    from ..tasks import recheck_council  # the task module imports services
+    """Record the follow-up work for a change to a council's events, in the change's transaction.
 
-    transaction.on_commit(dashboards_invalidate)
-    transaction.on_commit(lambda: recheck_council.delay(council_id))
+    The council's cluster re-check is an outbox entry (see :mod:`inspections.outbox`): sent to
+    a worker once the change commits, and sent again by the beat's drain if that send fails.
+    """
+    dashboards_changed()
+    outbox_record(RECHECK_COUNCIL_TASK, council_id)
 
 
 def event_prepare(event: InspectionEvent) -> InspectionEvent:
@@ -68,7 +97,7 @@ def event_delete(*, event: InspectionEvent) -> None:
 
 @transaction.atomic
 def events_delete(*, events) -> None:
-    """Delete many events (the admin's bulk action): each council's follow-up queued once."""
+    """Delete many events (the admin's bulk action): each council's follow-up recorded once."""
     council_ids = set(events.values_list("council_id", flat=True))
     events.delete()
     for council_id in sorted(council_ids):

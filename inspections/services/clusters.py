@@ -38,6 +38,7 @@ from councils.models import Council, CouncilMembership
 
 from ..clustering import DetectedCluster, EventPoint, RuleSpec, cluster_key, detect_clusters
 from ..models import Cluster, ClusterRule, InspectionEvent, InspectionType, Notice, StaffTime
+from ..outbox import outbox_record
 
 logger = logging.getLogger(__name__)
 
@@ -215,11 +216,16 @@ def clusters_sweep(
     return result
 
 
-def cluster_rules_changed() -> None:
-    """A rule was added, changed or deleted: re-check every council once the change commits."""
-    from ..tasks import sweep_all_councils  # the task module imports the services
+SWEEP_TASK = "inspections.tasks.sweep_all_councils"
 
-    transaction.on_commit(lambda: sweep_all_councils.delay())
+
+def cluster_rules_changed() -> None:
+    """A rule was added, changed or deleted: record a sweep of every council in the outbox.
+
+    Must be called inside the rule change's transaction (the admin's is).
+    """
+    with transaction.atomic():
+        outbox_record(SWEEP_TASK)
 
 
 def cluster_acknowledge(*, cluster: Cluster, user, note: str) -> Cluster:

@@ -28,13 +28,22 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
+from django.db.models import F
 from django.utils import timezone
 
 from burden.database import analyze_tables
@@ -54,6 +63,7 @@ from ..models import (
     StaffTimeRollup,
     Team,
 )
+from ..outbox import RESEND_AFTER, outbox_send
 from . import council_changed, event_prepare
 
 logger = logging.getLogger(__name__)
@@ -928,35 +938,161 @@ def import_run(
 
 # --- Import jobs (large files in the background) -------------------------------------------
 
+RUN_IMPORT_JOB_TASK = "inspections.tasks.run_import_job"
+# A job started this many times (its worker died, or its database connection dropped, each
+# time) is marked failed rather than started again.
+IMPORT_MAX_ATTEMPTS = 3
+# PostgreSQL advisory locks: (this namespace, job id) is held by the worker running a job, for
+# as long as its database session lives, so a job whose worker died is seen at once.
+_JOB_LOCK_NAMESPACE = 1101
+
 
 def import_job_create(*, kind: str, file_name: str, content: bytes, user) -> ImportJob:
-    """Check the file as a whole and keep it for processing. Raises ImportFileError."""
+    """Check the file as a whole and keep it for processing. Raises ImportFileError.
+
+    A file of more than ``IMPORT_BACKGROUND_ROWS`` rows is sent to a worker once the upload
+    commits, and sent again by the outbox drain if that send fails (the job row is its own
+    outbox entry). Smaller files are left for the caller to run with :func:`import_job_run`.
+    """
     if not may_import(access_for(user)):
         raise ImportFileError(["You may not import: only council editors and administrators may."])
     csv_file = csv_file_read(kind=kind, content=content)
-    return ImportJob.objects.create(
+    job = ImportJob.objects.create(
         kind=kind,
         file_name=file_name[:255],
         content=content,
         total_rows=len(csv_file.rows),
         created_by=user,
     )
+    if runs_in_background(job):
+        job.send_after = timezone.now() + RESEND_AFTER
+        ImportJob.objects.filter(pk=job.pk).update(send_after=job.send_after)
+        transaction.on_commit(lambda: _job_send(job.pk), robust=True)
+    return job
+
+
+def _job_send(job_id: int, now=None) -> bool:
+    if outbox_send(RUN_IMPORT_JOB_TASK, [job_id]):
+        return True
+    # Due at once: the first drain after the broker returns sends it.
+    ImportJob.objects.filter(pk=job_id).update(send_after=now or timezone.now())
+    return False
 
 
 def runs_in_background(job: ImportJob) -> bool:
     return job.total_rows > settings.IMPORT_BACKGROUND_ROWS
 
 
+def _uses_advisory_locks() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@contextmanager
+def _job_lock(job_id: int):
+    """Hold the job's advisory lock (PostgreSQL); yields False if another session holds it."""
+    if not _uses_advisory_locks():
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_JOB_LOCK_NAMESPACE, job_id])
+        locked = cursor.fetchone()[0]
+    try:
+        yield locked
+    finally:
+        if locked:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_unlock(%s, %s)", [_JOB_LOCK_NAMESPACE, job_id]
+                    )
+            except DatabaseError:
+                pass  # the session is gone, and its locks with it
+
+
+def _job_is_orphaned(job_id: int, lease_until, now) -> bool:
+    """Whether a running job's worker is gone (died, or lost its database connection)."""
+    if not _uses_advisory_locks():
+        return lease_until is None or lease_until < now
+    with _job_lock(job_id) as locked:
+        return locked
+
+
+def _failed_payload(kind: str, summary: str) -> dict:
+    return {"kind": kind, "error_count": 1, "errors": [], "summary": summary}
+
+
+def import_jobs_resume(*, now=None) -> int:
+    """Send again the background jobs left waiting or orphaned; returns how many were sent.
+
+    Run by the outbox drain every minute. A job is waiting when its first send never reached
+    a worker (the broker was down); orphaned when the worker running it died or lost its
+    database connection. Each is claimed with a conditional UPDATE before it is sent.
+    """
+    now = now or timezone.now()
+    due = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING], send_after__lte=now
+    ).values_list("pk", "status", "lease_until")
+    sent = 0
+    for pk, status, lease_until in due:
+        if status == ImportJob.Status.RUNNING and not _job_is_orphaned(pk, lease_until, now):
+            continue
+        claimed = ImportJob.objects.filter(pk=pk, send_after__lte=now).update(
+            send_after=now + RESEND_AFTER
+        )
+        if claimed and _job_send(pk, now):
+            logger.info("Import job %s sent again (it was %s)", pk, status)
+            sent += 1
+    return sent
+
+
 def import_job_run(*, job_id: int) -> ImportJob | None:
     """Process a job once: claim it, check and save its file, record the result.
 
-    Safe to run twice: a finished job is left alone, and one found still running (its worker
-    died) is simply run again, because the import itself changes nothing the second time.
+    Safe to run twice: a finished job is left alone, and one found still running whose worker
+    is gone is run again, because the import itself is one transaction and changes nothing the
+    second time. A job started ``IMPORT_MAX_ATTEMPTS`` times is marked failed with a message.
+    Database connection errors propagate with the job left running (the task retries it);
+    any other error marks it failed and propagates.
     """
-    claimed = ImportJob.objects.filter(
-        pk=job_id, status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING]
-    ).update(status=ImportJob.Status.RUNNING, processed_rows=0)
+    with _job_lock(job_id) as locked:
+        if not locked:
+            return None  # another worker is running it
+        return _import_job_run(job_id)
+
+
+def _import_job_run(job_id: int) -> ImportJob | None:
+    now = timezone.now()
+    startable = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING)
+    if _uses_advisory_locks():
+        # We hold the lock, so a job still marked running has lost its worker.
+        startable = ImportJob.objects.filter(
+            pk=job_id, status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING]
+        )
+    else:
+        startable = startable | ImportJob.objects.filter(
+            pk=job_id, status=ImportJob.Status.RUNNING, lease_until__lt=now
+        )
+    claimed = startable.filter(attempts__lt=IMPORT_MAX_ATTEMPTS).update(
+        status=ImportJob.Status.RUNNING,
+        processed_rows=0,
+        attempts=F("attempts") + 1,
+        lease_until=now + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT),
+    )
     if not claimed:
+        gave_up = startable.update(
+            status=ImportJob.Status.FAILED,
+            result=_failed_payload(
+                ImportJob.objects.filter(pk=job_id).values_list("kind", flat=True).first(),
+                f"Nothing was saved: the import was interrupted {IMPORT_MAX_ATTEMPTS} times "
+                "(the server processing it stopped or lost its database connection). "
+                "Upload the file again; if it happens again, tell an administrator.",
+            ),
+            finished_at=now,
+            send_after=None,
+            content=b"",
+        )
+        if gave_up:
+            logger.error("Import job %s failed after %d attempts", job_id, IMPORT_MAX_ATTEMPTS)
         return None
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
 
@@ -984,18 +1120,22 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             "summary": "Nothing was saved: " + " ".join(exc.messages),
         }
         status = ImportJob.Status.FAILED
+    except (OperationalError, InterfaceError):
+        # The connection dropped: the job stays running, to be started again (by the task's
+        # retry, or by the outbox drain once it sees the job's worker gone).
+        logger.warning("Import job %s lost its database connection", job_id, exc_info=True)
+        raise
     except Exception:
         logger.exception("Import job %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportJob.Status.FAILED,
-            result={
-                "kind": job.kind,
-                "error_count": 1,
-                "errors": [],
-                "summary": "Nothing was saved: something went wrong while importing the file. "
+            result=_failed_payload(
+                job.kind,
+                "Nothing was saved: something went wrong while importing the file. "
                 "Upload it again; if it happens again, tell an administrator.",
-            },
+            ),
             finished_at=timezone.now(),
+            send_after=None,
         )
         raise
     ImportJob.objects.filter(pk=job_id).update(
@@ -1003,6 +1143,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         result=payload,
         processed_rows=job.total_rows,
         finished_at=timezone.now(),
+        send_after=None,
         # The rows now live in the database (or were refused): the upload is not kept.
         content=b"",
     )
@@ -1018,6 +1159,7 @@ __all__ = [
     "csv_file_read",
     "import_job_create",
     "import_job_run",
+    "import_jobs_resume",
     "import_run",
     "may_import",
     "runs_in_background",

@@ -34,8 +34,9 @@ from burden.database import analyze_tables
 from councils.models import Council
 
 from ..models import InspectionEvent, InspectionType, Source
+from ..outbox import outbox_record
 from ..workdays import working_days
-from . import dashboards_invalidate, event_prepare
+from . import dashboards_changed, event_prepare
 
 ILACS = "ilacs"
 SEND = "send"
@@ -560,8 +561,6 @@ def published_history_load(
         analyze_tables(InspectionEvent)
         # Published reports are past news: their clusters are recorded and shown, but nobody is
         # e-mailed about inspections of years ago (a first load would alert every council).
-        from ..tasks import recheck_councils_quietly
-
-        transaction.on_commit(dashboards_invalidate)
-        transaction.on_commit(lambda: recheck_councils_quietly.delay(changed))
+        dashboards_changed()
+        outbox_record("inspections.tasks.recheck_councils_quietly", changed)
     return loader.summary

@@ -16,6 +16,10 @@ from ..models import InspectionEvent
 from ..selectors import clusters as cluster_selectors
 from .dashboards import council_burden_context
 
+# Said after every save: the re-check runs in the background, and runs even if the broker was
+# down when the save was made (the outbox), so this is true whatever happened after the save.
+RECHECK_SOON = "The council's clusters will be re-checked shortly."
+
 
 def _save_or_show_errors(form, save) -> bool:
     """Run a service; its validation errors go back onto the form, never half-saved."""
@@ -78,7 +82,8 @@ def event_create(request, slug):
         )
     ):
         messages.success(
-            request, f"{form.instance.inspection_type.name} saved. Now log its staff time."
+            request,
+            f"{form.instance.inspection_type.name} saved. Now log its staff time. {RECHECK_SOON}",
         )
         return redirect("staff-time-edit", pk=form.instance.pk)
     return render(request, "inspections/event_form.html", {"form": form, "council": council})
@@ -117,7 +122,7 @@ def event_edit(request, pk):
             form, lambda: services.event_save(event=form.instance, user=request.user)
         )
     ):
-        messages.success(request, "Event updated.")
+        messages.success(request, f"Event updated. {RECHECK_SOON}")
         return redirect(event)
     return render(
         request,
@@ -138,7 +143,7 @@ def event_delete(request, pk):
     if request.method == "POST":
         council = event.council
         services.event_delete(event=event)
-        messages.success(request, "Event deleted, with its staff time.")
+        messages.success(request, f"Event deleted, with its staff time. {RECHECK_SOON}")
         return redirect(council)
     return render(request, "inspections/event_confirm_delete.html", {"event": event})
 
@@ -158,6 +163,6 @@ def staff_time_edit(request, pk):
         except ValidationError as exc:
             formset._non_form_errors = formset.error_class(exc.messages)
         else:
-            messages.success(request, "Staff time saved.")
+            messages.success(request, f"Staff time saved. {RECHECK_SOON}")
             return redirect(event)
     return render(request, "inspections/staff_time_form.html", {"formset": formset, "event": event})

@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,7 +11,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from councils.access import access_for
 from councils.models import Council
 
-from .. import tasks
 from ..models import ImportJob, InspectionType
 from ..services import imports
 
@@ -95,9 +93,7 @@ def import_upload(request, kind_slug: str):
             for message in exc.messages:
                 form.add_error("file", message)
         else:
-            if imports.runs_in_background(job):
-                transaction.on_commit(lambda: tasks.run_import_job.delay(job.pk))
-            else:
+            if not imports.runs_in_background(job):  # a background job is sent on commit
                 imports.import_job_run(job_id=job.pk)
             return redirect("import-job", pk=job.pk)
     return render(
