@@ -219,13 +219,16 @@ def clusters_sweep(
 SWEEP_TASK = "inspections.tasks.sweep_all_councils"
 
 
-def cluster_rules_changed() -> None:
-    """A rule was added, changed or deleted: record a sweep of every council in the outbox.
-
-    Must be called inside the rule change's transaction (the admin's is).
-    """
+def clusters_sweep_record() -> None:
+    """Record a sweep of every council in the outbox: sent once the transaction commits, and
+    sent again by the drain until it has run (see :mod:`inspections.outbox`)."""
     with transaction.atomic():
         outbox_record(SWEEP_TASK)
+
+
+def cluster_rules_changed() -> None:
+    """A rule was added, changed or deleted: every council is re-checked once it commits."""
+    clusters_sweep_record()
 
 
 def cluster_acknowledge(*, cluster: Cluster, user, note: str) -> Cluster:

@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from inspections.models import InspectionEvent, Source
+from inspections.services.clusters import clusters_sweep_record
 from inspections.services.published import KINDS, published_history_load
 
 
@@ -30,7 +31,6 @@ class Command(BaseCommand):
                 summary = published_history_load(kind=kind)
                 # The first lines are the counts; the skipped lines follow in `import_published`.
                 self.stdout.write("First start: " + " ".join(summary.report_lines()[:2]))
-        from inspections.tasks import sweep_all_councils
-
-        sweep_all_councils.delay()
+        # Recorded in the outbox: sent now, or by the first drain once the broker answers.
+        clusters_sweep_record()
         self.stdout.write("Cluster sweep queued.")
