@@ -211,6 +211,14 @@ CELERY_BEAT_SCHEDULE = {
             hour=env_int("CLUSTER_SWEEP_HOUR", 2), minute=env_int("CLUSTER_SWEEP_MINUTE", 30)
         ),
     },
+    # Recompute every council's forecast at 03:15, after the sweep: windows move with the date
+    # (one overdue today, a clash nearer), and new likely clashes alert once.
+    "nightly-forecast": {
+        "task": "inspections.tasks.forecast_all_task",
+        "schedule": crontab(
+            hour=env_int("FORECAST_HOUR", 3), minute=env_int("FORECAST_MINUTE", 15)
+        ),
+    },
 }
 
 # --- Cache --------------------------------------------------------------------------------------

@@ -41,6 +41,13 @@ class Council(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="councils")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     is_active = models.BooleanField("active", default=True)
+    created_on = models.DateField(
+        "created on",
+        null=True,
+        blank=True,
+        help_text="For a council created by a reorganisation (e.g. Cumberland, 1 April 2023): "
+        "its history starts here. Blank for councils that existed before.",
+    )
 
     class Meta:
         ordering = ["name"]

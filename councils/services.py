@@ -2,6 +2,7 @@
 
 import csv
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from django.db import transaction
@@ -51,8 +52,15 @@ def register_rows(*, las_path: Path, regions_path: Path, lookup_path: Path) -> l
     """The 153 councils with children's services, as dicts of Council field values."""
     region_names = {row["region_code"]: row["region_name"] for row in _read_csv(regions_path)}
     lookup = {row["la_code_new"].strip(): row for row in _read_csv(lookup_path)}
+    las_rows = _read_csv(las_path)
+    # A council is new when its DfE number was not used by a council that ended: North
+    # Yorkshire and Somerset kept theirs in 2023 (the same children's services, Ofsted URN and
+    # history); Cumberland, Westmorland and Furness or the Northamptonshires did not.
+    ended_numbers = {
+        row["old_la_code"].strip() for row in las_rows if row["status"].strip() == "terminated"
+    }
     rows = []
-    for row in _read_csv(las_path):
+    for row in las_rows:
         dfe_number = row["old_la_code"].strip()
         if row["status"].strip() != "live" or not dfe_number.isdigit():
             continue
@@ -71,6 +79,7 @@ def register_rows(*, las_path: Path, regions_path: Path, lookup_path: Path) -> l
                 "dfe_number": dfe_number,
                 "ofsted_urn": (extra.get("urn") or "").strip() or None,
                 "population_0_25": int(population) if population.isdigit() else None,
+                "created_on": _created_on(row, ended_numbers),
                 "region_code": region_code,
                 "region_name": region_names[region_code],
                 "kind": (
@@ -81,6 +90,21 @@ def register_rows(*, las_path: Path, regions_path: Path, lookup_path: Path) -> l
             }
         )
     return rows
+
+
+# GSS codes began on these dates: a code "operating" from then says nothing about the council.
+_CODES_BEGAN = date(2009, 4, 1)
+
+
+def _created_on(row: dict[str, str], ended_numbers: set[str]) -> date | None:
+    """The day a council created by a reorganisation began, from the register's own date."""
+    if row["old_la_code"].strip() in ended_numbers:
+        return None
+    try:
+        began = datetime.strptime(row["date_of_operation"].strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+    return began if began > _CODES_BEGAN else None
 
 
 def _unique_slug(name: str, council_id: int | None) -> str:
@@ -131,6 +155,7 @@ def council_register_load(
             "population_0_25": row["population_0_25"],
             "region": regions[row["region_code"]],
             "kind": row["kind"],
+            "created_on": row["created_on"],
             "is_active": True,
         }
         if council is None:

@@ -19,6 +19,7 @@ from burden.database import analyze_tables
 from councils.models import Council, CouncilMembership, LgaOfficer
 
 from . import services
+from .forecast.services import forecast_recompute
 from .models import InspectionEvent, InspectionType, Source, StaffTime, StaffTimeRollup
 from .services import clusters
 from .workdays import add_working_days, working_days
@@ -398,5 +399,6 @@ def demo_seed(
     # transaction, so the demo has its clusters. Silently: years of demo history would otherwise
     # e-mail every editor and LGA officer about clusters nobody needs telling about.
     clusters.clusters_sweep(alert=False, refresh_hours=True)
+    forecast_recompute(alert=False)  # the forecast too, quietly
     services.dashboards_changed()
     return DemoSummary(councils=len(councils), events=len(events), staff_time=staff_rows)

@@ -362,6 +362,14 @@ class Notice(models.Model):
     cluster = models.ForeignKey(
         Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="notices"
     )
+    # A forecast clash: a separate kind of alert, about inspections that have not happened yet.
+    forecast_clash = models.ForeignKey(
+        "inspections.ForecastClash",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
     message = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
     seen_at = models.DateTimeField(null=True, blank=True)
@@ -373,7 +381,12 @@ class Notice(models.Model):
                 fields=["user", "cluster"],
                 condition=Q(cluster__isnull=False),
                 name="one_notice_per_user_and_cluster",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "forecast_clash"],
+                condition=Q(forecast_clash__isnull=False),
+                name="one_notice_per_user_and_forecast_clash",
+            ),
         ]
 
     def __str__(self):
@@ -480,3 +493,7 @@ class OutboxEntry(models.Model):
 
     def __str__(self):
         return f"{self.task}({self.key})"
+
+
+# The forecast's models live with the forecast; imported here so that Django registers them.
+from .forecast.models import ForecastClash, ForecastCycle, ForecastWindow  # noqa: E402, F401

@@ -10,6 +10,7 @@ from celery import shared_task
 from django.db import IntegrityError, InterfaceError, OperationalError, connection
 
 from . import outbox
+from .forecast import services as forecast
 from .services import clusters, dashboards_invalidate, imports
 
 # Database errors worth another try: a dropped connection, a deadlock or lock timeout, or an
@@ -73,3 +74,16 @@ def run_import_job(self, job_id: int) -> str | None:
 def drain_outbox() -> dict:
     """Send the outbox's due work again, and resume import jobs left pending or orphaned."""
     return {"sent": outbox.outbox_drain(), "jobs": imports.import_jobs_resume()}
+
+
+@shared_task(base=outbox.OutboxTask, acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
+def forecast_council_task(council_id: int) -> dict:
+    """Recompute one council's forecast windows and clashes after a change to its events."""
+    return forecast.result_dict(forecast.forecast_recompute(council_ids=[council_id]))
+
+
+@shared_task(base=outbox.OutboxTask, acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
+def forecast_all_task(alert: bool = True) -> dict:
+    """Recompute every council's forecast: nightly (the windows move with the date), and after
+    published history is loaded or a stated cycle or cluster rule changes."""
+    return forecast.result_dict(forecast.forecast_recompute(alert=alert))

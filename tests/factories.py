@@ -22,9 +22,12 @@ def ensure_reference_data():
     """
     from django.apps import apps
 
-    if InspectionType.objects.exists():
-        return
-    importlib.import_module("inspections.migrations.0002_reference_data").seed(apps, None)
+    from inspections.models import ForecastCycle
+
+    if not InspectionType.objects.exists():
+        importlib.import_module("inspections.migrations.0002_reference_data").seed(apps, None)
+    if not ForecastCycle.objects.exists():
+        importlib.import_module("inspections.migrations.0006_forecast_cycles").seed(apps, None)
 
 
 def make_region(name="North West", code="E12000002"):

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.core.cache import cache
 from django.db import transaction
 
+from ..forecast import FORECAST_COUNCIL_TASK
 from ..models import InspectionEvent, StaffTime
 from ..outbox import outbox_record
 from ..workdays import working_days
@@ -55,11 +56,13 @@ def dashboards_changed() -> None:
 def council_changed(council_id: int) -> None:
     """Record the follow-up work for a change to a council's events, in the change's transaction.
 
-    The council's cluster re-check is an outbox entry (see :mod:`inspections.outbox`): sent to
-    a worker once the change commits, and sent again by the beat's drain if that send fails.
+    The council's cluster re-check and forecast are outbox entries (see
+    :mod:`inspections.outbox`): sent to a worker once the change commits, and sent again by the
+    beat's drain if that send fails.
     """
     dashboards_changed()
     outbox_record(RECHECK_COUNCIL_TASK, council_id)
+    outbox_record(FORECAST_COUNCIL_TASK, council_id)
 
 
 def event_prepare(event: InspectionEvent) -> InspectionEvent:

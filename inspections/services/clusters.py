@@ -37,6 +37,7 @@ from burden import health
 from councils.models import Council, CouncilMembership
 
 from ..clustering import DetectedCluster, EventPoint, RuleSpec, cluster_key, detect_clusters
+from ..forecast import FORECAST_ALL_TASK
 from ..models import Cluster, ClusterRule, InspectionEvent, InspectionType, Notice, StaffTime
 from ..outbox import outbox_record
 
@@ -227,8 +228,11 @@ def clusters_sweep_record() -> None:
 
 
 def cluster_rules_changed() -> None:
-    """A rule was added, changed or deleted: every council is re-checked once it commits."""
+    """A rule was added, changed or deleted: every council is re-checked once it commits, and
+    every council's forecast recomputed (forecast clashes follow the same rules)."""
     clusters_sweep_record()
+    with transaction.atomic():
+        outbox_record(FORECAST_ALL_TASK, True)
 
 
 def cluster_acknowledge(*, cluster: Cluster, user, note: str) -> Cluster:

@@ -33,6 +33,7 @@ from django.utils import timezone
 from burden.database import analyze_tables
 from councils.models import Council
 
+from ..forecast import FORECAST_ALL_TASK
 from ..models import InspectionEvent, InspectionType, Source
 from ..outbox import outbox_record
 from ..workdays import working_days
@@ -563,4 +564,6 @@ def published_history_load(
         # e-mailed about inspections of years ago (a first load would alert every council).
         dashboards_changed()
         outbox_record("inspections.tasks.recheck_councils_quietly", changed)
+        # New history changes the observed gaps, so every council's forecast: recorded quietly.
+        outbox_record(FORECAST_ALL_TASK, False)
     return loader.summary
