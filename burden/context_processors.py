@@ -16,6 +16,7 @@ def _nav_items(request, access):
     items.append(("Dashboards", reverse("dashboard-national")))
     items.append(("Councils", reverse("council-list")))
     items.append(("Clusters", reverse("cluster-list")))
+    items.append(("Forecast", reverse("forecast-national")))
     if access.is_admin or (access.role == "editor" and access.council_id):
         items.append(("Import", reverse("import-start")))
     items.append(("About the data", reverse("about")))

@@ -45,6 +45,9 @@ from councils.models import Council, Region
 
 from . import selectors
 from .cluster_forms import ClusterFilter
+from .forecast import selectors as forecast_selectors
+from .forecast.clashes import HORIZONS, likelihood_label
+from .forecast.models import ForecastWindow
 from .models import Cluster, ClusterRule, Family, InspectionEvent, InspectionType, Source
 from .selectors import burden
 from .selectors import clusters as cluster_selectors
@@ -213,6 +216,7 @@ class ExportFilters:
     rule: ClusterRule | None = None  # clusters only
     acknowledged: str = ""  # clusters only: "yes", "no" or either
     sort: str = ""  # summary only: the league table's order on the page
+    months: int = 12  # forecast clashes only: the horizon (6, 12 or 24 months)
 
     def event_q(self, prefix: str = "") -> Q:
         """A filter on events, or on rows reached from an event through ``prefix``."""
@@ -278,6 +282,12 @@ class ExportFilterForm(forms.Form):
         required=False, choices=[("", "Either"), ("yes", "Yes"), ("no", "No")]
     )
     sort = forms.CharField(required=False)
+    months = forms.TypedChoiceField(
+        required=False,
+        choices=[(str(m), f"{m} months") for m in HORIZONS],
+        coerce=int,
+        empty_value=12,
+    )
 
     def clean_council(self) -> Council | None:
         value = self.cleaned_data["council"].strip()
@@ -330,6 +340,7 @@ class ExportFilterForm(forms.Form):
             rule=data.get("rule"),
             acknowledged=data.get("acknowledged") or "",
             sort=(data.get("sort") or "").strip(),
+            months=data.get("months") or 12,
         )
 
     def error_text(self) -> str:
@@ -646,6 +657,118 @@ def neutralise_cells(cells: list) -> list:
     return [neutralise(value) if isinstance(value, str) else value for value in cells]
 
 
+# --- Forecast: windows and clashes (public information, like inspection dates) -------------
+
+FORECAST_WINDOW_HEADER = [
+    "council_gss_code",
+    "council_name",
+    "region",
+    "regime",
+    "status",
+    "earliest",
+    "most_likely",
+    "latest",
+    "basis",
+    "stated_earliest",
+    "stated_most_likely",
+    "stated_latest",
+    "observed_earliest",
+    "observed_most_likely",
+    "observed_latest",
+    "previous_on_site_start",
+    "reason",
+    "forecast_as_of",
+    "demo",
+]
+
+
+def forecast_window_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
+    windows = ForecastWindow.objects.all()
+    if filters.council is not None:
+        windows = windows.filter(council=filters.council)
+    if filters.region is not None:
+        windows = windows.filter(council__region=filters.region)
+    format_row = row_formatter(
+        [TEXT] * 5 + [VALUE] * 3 + [TEXT] + [VALUE] * 7 + [TEXT, VALUE, YES_NO]
+    )
+    rows = windows.order_by("council__name", "regime").values_list(
+        "council__gss_code",
+        "council__name",
+        "council__region__name",
+        "regime",
+        "status",
+        "earliest",
+        "likely",
+        "latest",
+        "basis",
+        "stated_earliest",
+        "stated_likely",
+        "stated_latest",
+        "observed_earliest",
+        "observed_likely",
+        "observed_latest",
+        "previous_start",
+        "reason",
+        "as_of",
+        "is_demo",
+    )
+    for row in rows.iterator(chunk_size=CHUNK_ROWS):
+        yield format_row(row)
+
+
+FORECAST_CLASH_HEADER = [
+    "council_gss_code",
+    "council_name",
+    "region",
+    "rule",
+    "severity",
+    "inspections",
+    "most_likely_start",
+    "earliest_start",
+    "latest_start",
+    "likelihood_6_months",
+    "likelihood_12_months",
+    "likelihood_24_months",
+    "likelihood_in_words",
+    "forecast_as_of",
+    "demo",
+]
+
+
+def forecast_clash_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
+    """The forecast pages' clash list for the same place and horizon, in the same order."""
+    months = filters.months if filters.months in HORIZONS else 12
+    clashes = forecast_selectors.clashes_within(
+        months, region=filters.region, council=filters.council
+    )
+    format_row = row_formatter([TEXT] * 6 + [VALUE] * 6 + [TEXT, VALUE, YES_NO])
+    for clash in clashes.iterator(chunk_size=CHUNK_ROWS):
+        members = "; ".join(
+            member["label"]
+            + (f" {member['earliest']} to {member['latest']}" if member.get("forecast") else "")
+            for member in clash.members
+        )
+        yield format_row(
+            [
+                clash.council.gss_code,
+                clash.council.name,
+                clash.council.region.name,
+                clash.rule.name,
+                clash.rule.severity,
+                members,
+                clash.likely_date,
+                clash.first_date,
+                clash.last_date,
+                clash.likelihood_6,
+                clash.likelihood_12,
+                clash.likelihood_24,
+                likelihood_label(clash.likelihood(months)),
+                clash.as_of,
+                clash.is_demo,
+            ]
+        )
+
+
 # --- The exports, by name ------------------------------------------------------------------
 
 
@@ -662,6 +785,12 @@ EXPORTS: dict[str, Export] = {
     "staff_time": Export("staff_time", "staff-time", STAFF_TIME_HEADER, staff_time_rows),
     "summary": Export("summary", "burden-summary", SUMMARY_HEADER, summary_rows),
     "clusters": Export("clusters", "clusters", CLUSTER_HEADER, cluster_rows),
+    "forecast_windows": Export(
+        "forecast_windows", "forecast-windows", FORECAST_WINDOW_HEADER, forecast_window_rows
+    ),
+    "forecast_clashes": Export(
+        "forecast_clashes", "forecast-clashes", FORECAST_CLASH_HEADER, forecast_clash_rows
+    ),
 }
 
 
@@ -685,6 +814,8 @@ def export_filename(name: str, filters: ExportFilters, *, today: date | None = N
     """What and when: ``burden-summary-north-west-2023-01-01-2025-12-31.csv``."""
     today = today or timezone.localdate()
     parts = [EXPORTS[name].file_stem, filters.place_slug]
+    if name == "forecast_clashes":
+        parts.append(f"{filters.months}-months")
     if filters.family:
         parts.append(filters.family.replace("_", "-"))
     if filters.inspection_type is not None:

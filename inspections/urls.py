@@ -4,6 +4,7 @@ from . import views
 from .views import clusters as cluster_views
 from .views import dashboards as dashboard_views
 from .views import exports as export_views
+from .views import forecast as forecast_views
 from .views import imports as import_views
 
 urlpatterns = [
@@ -39,6 +40,21 @@ urlpatterns = [
         {"name": "clusters"},
         name="export-clusters",
     ),
+    path(
+        "exports/forecast-windows.csv",
+        export_views.export_csv,
+        {"name": "forecast_windows"},
+        name="export-forecast-windows",
+    ),
+    path(
+        "exports/forecast-clashes.csv",
+        export_views.export_csv,
+        {"name": "forecast_clashes"},
+        name="export-forecast-clashes",
+    ),
+    # Forecasts of coming inspections and clashes
+    path("forecast/", forecast_views.forecast_national, name="forecast-national"),
+    path("forecast/regions/<slug:slug>/", forecast_views.forecast_region, name="forecast-region"),
     # Imports from council spreadsheets
     path("imports/", import_views.import_start, name="import-start"),
     path("imports/jobs/<int:pk>/", import_views.import_job_detail, name="import-job"),

@@ -15,6 +15,7 @@ from ..forms import EventForm, StaffTimeFormSet
 from ..models import InspectionEvent
 from ..selectors import clusters as cluster_selectors
 from .dashboards import council_burden_context
+from .forecast import council_forecast_context
 
 # Said after every save: the re-check runs in the background, and runs even if the broker was
 # down when the save was made (the outbox), so this is true whatever happened after the save.
@@ -60,6 +61,7 @@ def council_detail(request, slug):
             "can_edit": access.can_edit_council(council.pk),
             "council_clusters": cluster_selectors.clusters_of_council(access, council.pk),
             **council_burden_context(request, council, event_filter, access),
+            **council_forecast_context(council),
         },
     )
 

@@ -1,0 +1,223 @@
+"""The regional forecast timeline: server-side SVG, like the other charts.
+
+One block per council, one row per regime with a window: a bar from the earliest to the latest
+start, the family's mark at the most likely start, and a dashed red band where a clash is
+forecast. Title, scope, period, source and "Demo" are drawn inside the SVG, so a saved copy
+still says what it shows. The page shows the same figures as a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..charts import (
+    FAMILY_MARKS,
+    GRID_COLOUR,
+    LIGHT_GREY,
+    TEXT_COLOUR,
+    WIDTH,
+    Chart,
+    _e,
+    _mark_svg,
+    _n,
+    _svg,
+)
+from .windows import REGIMES, day_text
+
+CLASH_FILL, CLASH_STROKE = "#f6d7d2", "#d4351c"
+
+
+@dataclass(frozen=True)
+class Bar:
+    regime: str
+    earliest: date
+    likely: date
+    latest: date
+    title: str
+
+
+@dataclass(frozen=True)
+class ClashBand:
+    start: date
+    end: date
+    title: str
+
+
+@dataclass(frozen=True)
+class CouncilLane:
+    name: str
+    bars: Sequence[Bar]
+    clashes: Sequence[ClashBand] = ()
+
+
+def forecast_timeline(
+    chart_id: str,
+    lanes: Sequence[CouncilLane],
+    *,
+    start: date,
+    end: date,
+    title: str,
+    scope: str,
+    source: str,
+    is_demo: bool,
+    summary: str,
+) -> Chart:
+    """The timeline from ``start`` to ``end`` (24 months); the viewBox fits what is drawn."""
+    left, right, row, head = 250, WIDTH - 16, 16, 18
+    span = max((end - start).days, 1)
+    scale = (right - left) / span
+
+    def x_of(day: date) -> float:
+        return left + (min(max(day, start), end) - start).days * scale
+
+    body = [
+        f'<text x="0" y="18" font-size="17" font-weight="700" fill="{TEXT_COLOUR}">'
+        f"{_e(title)}</text>",
+        f'<text x="0" y="38" fill="{TEXT_COLOUR}">{_e(scope)} · '
+        f"{_e(day_text(start))} to {_e(day_text(end))}</text>",
+    ]
+    if is_demo:
+        body.append(
+            f'<text x="{right}" y="18" text-anchor="end" font-weight="700" '
+            f'fill="{CLASH_STROKE}">Demo data included</text>'
+        )
+    axis_top = 62
+    y = axis_top + 8
+    blocks = []
+    for index, lane in enumerate(lanes):
+        height = head + row * max(len(lane.bars), 1) + 6
+        blocks.append((lane, y, height, index))
+        y += height
+    bottom = y
+    # Month grid, labelled every quarter.
+    month = date(start.year, start.month, 1)
+    while month <= end:
+        if month >= start:
+            x = x_of(month)
+            body.append(
+                f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{axis_top}" y2="{_n(bottom)}" '
+                f'stroke="{GRID_COLOUR}" stroke-width="{1 if month.month == 1 else 0.4}"/>'
+            )
+            if month.month in (1, 4, 7, 10) and x + 50 <= right:
+                body.append(
+                    f'<text x="{_n(x + 2)}" y="{axis_top - 6}" font-size="12" '
+                    f'fill="{TEXT_COLOUR}">{month:%b %Y}</text>'
+                )
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    for lane, top, height, index in blocks:
+        if index % 2 == 0:
+            body.insert(
+                2,
+                f'<rect x="0" y="{_n(top)}" width="{WIDTH}" height="{_n(height)}" '
+                f'fill="{LIGHT_GREY}"/>',
+            )
+        body.append(
+            f'<text x="4" y="{_n(top + 13)}" font-weight="700" fill="{TEXT_COLOUR}">'
+            f"{_e(lane.name)}</text>"
+        )
+        for band in lane.clashes:
+            x1, x2 = x_of(band.start), max(x_of(band.end), x_of(band.start) + 4)
+            body.append(
+                f'<rect x="{_n(x1)}" y="{_n(top + 2)}" width="{_n(x2 - x1)}" '
+                f'height="{_n(height - 4)}" fill="{CLASH_FILL}" fill-opacity="0.7" '
+                f'stroke="{CLASH_STROKE}" stroke-width="1.5" stroke-dasharray="5 3">'
+                f"<title>{_e(band.title)}</title></rect>"
+                f'<text x="{_n(x1 + 3)}" y="{_n(top + 13)}" font-weight="700" '
+                f'fill="{CLASH_STROKE}">Clash</text>'
+            )
+        if not lane.bars:
+            body.append(
+                f'<text x="{left}" y="{_n(top + head + 10)}" fill="{TEXT_COLOUR}" '
+                f'font-size="12">No window in these 24 months</text>'
+            )
+        for position, bar in enumerate(lane.bars):
+            regime = REGIMES[bar.regime]
+            colour, kind = FAMILY_MARKS.get(regime.family, FAMILY_MARKS["other"])
+            middle = top + head + position * row + row / 2
+            x1, x2 = x_of(bar.earliest), max(x_of(bar.latest), x_of(bar.earliest) + 3)
+            body.append(
+                f'<text x="{left - 8}" y="{_n(middle + 4)}" text-anchor="end" font-size="12" '
+                f'fill="{TEXT_COLOUR}">{_e(regime.short)}</text>'
+                f"<g><title>{_e(bar.title)}</title>"
+                f'<rect x="{_n(x1)}" y="{_n(middle - 4)}" width="{_n(x2 - x1)}" height="8" '
+                f'fill="{colour}" fill-opacity="0.35" stroke="{colour}"/>'
+            )
+            if start <= bar.likely <= end:
+                body.append(
+                    f'<g transform="translate({_n(x_of(bar.likely))} {_n(middle)})">'
+                    f"{_mark_svg(kind, colour, True, False, 0, 0)}</g>"
+                )
+            body.append("</g>")
+    if not lanes:
+        body.append(f'<text x="{left}" y="{axis_top + 24}" fill="{TEXT_COLOUR}">No councils</text>')
+    # The key and the source.
+    key_y = bottom + 24
+    x = 0
+    families = []
+    for regime in REGIMES.values():
+        if regime.family not in families:
+            families.append(regime.family)
+    labels = {
+        "ilacs": "ILACS (Ofsted)",
+        "area_send": "Area SEND",
+        "hmip": "Youth justice",
+        "cqc": "CQC",
+        "jtai": "JTAI",
+    }
+    for family in families:
+        colour, kind = FAMILY_MARKS.get(family, FAMILY_MARKS["other"])
+        label = labels.get(family, family)
+        body.append(
+            f'<g transform="translate({_n(x + 8)} {_n(key_y - 4)})">'
+            f"{_mark_svg(kind, colour, True, False, 0, 0)}</g>"
+            f'<text x="{_n(x + 18)}" y="{_n(key_y)}" fill="{TEXT_COLOUR}">{_e(label)}</text>'
+        )
+        x += 30 + 7 * len(label)
+    body.append(
+        f'<rect x="{_n(x)}" y="{_n(key_y - 11)}" width="18" height="14" fill="{CLASH_FILL}" '
+        f'stroke="{CLASH_STROKE}" stroke-dasharray="5 3"/>'
+        f'<text x="{_n(x + 24)}" y="{_n(key_y)}" fill="{TEXT_COLOUR}">Forecast clash</text>'
+    )
+    key_y += 20
+    body.append(
+        f'<text x="0" y="{_n(key_y)}" font-size="12" fill="{TEXT_COLOUR}">Bars: earliest to '
+        "latest start; mark: most likely start.</text>"
+    )
+    key_y += 18
+    body.append(
+        f'<text x="0" y="{_n(key_y)}" font-size="12" fill="{TEXT_COLOUR}">Source: {_e(source)}'
+        "</text>"
+    )
+    return Chart(chart_id, summary, _svg(chart_id, key_y + 10, body, role="img"))
+
+
+def bar_title(council: str, window) -> str:
+    regime = REGIMES[window.regime]
+    return (
+        f"{council}: {regime.name}, {day_text(window.earliest)} to {day_text(window.latest)}, "
+        f"most likely around {day_text(window.likely)}"
+    )
+
+
+def lanes_for(councils, windows_by_council, clashes_by_council, *, start, end) -> list:
+    """One lane per council: its windows that reach into the period, its clashes."""
+    lanes = []
+    for council in councils:
+        bars = [
+            Bar(w.regime, w.earliest, w.likely, w.latest, bar_title(council.name, w))
+            for w in windows_by_council.get(council.pk, [])
+            if w.earliest and w.latest and w.earliest <= end and w.latest >= start
+        ]
+        bands = [
+            ClashBand(
+                clash.likely_date,
+                min(clash.likely_date + timedelta(days=clash.rule.window_days), clash.last_date),
+                f"{council.name}: {clash.summary} ({round(clash.likelihood_24 * 100)}% within "
+                "24 months)",
+            )
+            for clash in clashes_by_council.get(council.pk, [])
+        ]
+        lanes.append(CouncilLane(council.name, bars, bands))
+    return lanes

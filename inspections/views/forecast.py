@@ -1,0 +1,125 @@
+"""Forecast pages: England (clashes by region), a region (timeline, windows, clashes).
+
+Forecasts are public information, like inspection dates: every signed-in user sees them all.
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+
+from councils.models import Council, Region
+
+from ..forecast import selectors
+from ..forecast.charts import forecast_timeline, lanes_for
+from ..forecast.clashes import HORIZONS
+from ..forecast.windows import REGIMES, day_text
+
+SOURCE = (
+    "stated cycles of Ofsted, Ofsted and CQC and HMI Probation; gaps in Ofsted's published "
+    "inspection history"
+)
+
+
+class HorizonForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label="Coming months",
+        choices=[(m, f"Next {m} months") for m in HORIZONS],
+        coerce=int,
+        required=False,
+        empty_value=selectors.DEFAULT_MONTHS,
+    )
+
+    def horizon(self) -> int:
+        if self.is_valid():
+            return self.cleaned_data["months"] or selectors.DEFAULT_MONTHS
+        return selectors.DEFAULT_MONTHS
+
+
+def _horizon(request) -> tuple[HorizonForm, int]:
+    form = HorizonForm(request.GET or None)
+    return form, form.horizon()
+
+
+@login_required
+def forecast_national(request):
+    form, months = _horizon(request)
+    clashes = selectors.clash_rows(selectors.clashes_within(months), months)
+    return render(
+        request,
+        "inspections/forecast/national.html",
+        {
+            "form": form,
+            "months": months,
+            "horizons": HORIZONS,
+            "region_counts": selectors.clash_counts_by_region(),
+            "clashes": clashes,
+            "as_of": selectors.forecast_as_of(),
+            "cycles": selectors.stated_cycles_table(),
+            "regimes": REGIMES.values(),
+            "has_demo": any(c.is_demo for c in clashes),
+        },
+    )
+
+
+@login_required
+def forecast_region(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    form, months = _horizon(request)
+    councils = list(Council.objects.filter(region=region, is_active=True).order_by("name"))
+    windows = selectors.windows_of([c.pk for c in councils])
+    all_clashes = selectors.clash_rows(selectors.clashes_within(24, region=region), 24)
+    by_council = {}
+    for clash in all_clashes:
+        by_council.setdefault(clash.council_id, []).append(clash)
+    clashes = selectors.clash_rows(selectors.clashes_within(months, region=region), months)
+    as_of = selectors.forecast_as_of()
+    start, end = selectors.forecast_period(as_of)
+    is_demo = selectors.forecast_has_demo(region=region)
+    lanes = lanes_for(councils, windows, by_council, start=start, end=end)
+    bars = sum(len(lane.bars) for lane in lanes)
+    summary = (
+        f"Forecast inspection windows of the {len(councils)} councils of {region.name} from "
+        f"{day_text(start)} to {day_text(end)}: {bars} windows and {len(all_clashes)} possible "
+        "or likely clashes. The table below the chart lists the same windows."
+    )
+    chart = forecast_timeline(
+        "forecast-timeline",
+        lanes,
+        start=start,
+        end=end,
+        title=f"Forecast inspection windows: {region.name}",
+        scope=f"{region.name}, {len(councils)} councils",
+        source=SOURCE,
+        is_demo=is_demo,
+        summary=summary,
+    )
+    rows = [
+        (council, window)
+        for council in councils
+        for window in windows.get(council.pk, [])
+        if window.earliest and window.earliest <= end
+    ]
+    return render(
+        request,
+        "inspections/forecast/region.html",
+        {
+            "region": region,
+            "form": form,
+            "horizons": HORIZONS,
+            "months": months,
+            "clashes": clashes,
+            "chart": chart,
+            "window_rows": rows,
+            "as_of": as_of,
+            "has_demo": is_demo,
+        },
+    )
+
+
+def council_forecast_context(council: Council) -> dict:
+    """The council page's forecast section: every regime's window and the council's clashes."""
+    return {
+        "forecast_windows": selectors.windows_of([council.pk]).get(council.pk, []),
+        "forecast_clashes": selectors.clash_rows(selectors.clashes_within(24, council=council), 24),
+        "forecast_as_of": selectors.forecast_as_of(),
+    }
