@@ -168,3 +168,6 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["file_name"]
     exclude = ["content"]
+
+
+from .forecast import admin as forecast_admin  # noqa: E402, F401  (registers the forecast's admin)

@@ -227,37 +227,49 @@ def find_clashes(
 
 def _likelihood(rule, group, gap, ends) -> Clash | None:
     """P(every member starts within ``gap`` days of the first, all by each horizon's end):
-    the sum over the first day m of P(all in [m, m+gap]) - P(all in [m+1, m+gap])."""
+    the sum over the first day m of P(all in [m, b]) - P(all in [m+1, b]), b = min(m+gap, end).
+
+    One pass over the days: a horizon's term differs from the longest horizon's only on the
+    days within ``gap`` of its end.
+    """
     distributions = [_Distribution(member) for member in group]
     first = min(d.start for d in distributions)
     last = max(d.end for d in distributions)
-    likelihood, best, best_day, first_day, last_day = {}, -1.0, None, None, None
-    for months, end in sorted(ends.items()):
-        total = 0.0
-        for day in range(first, min(last, end) + 1):
-            bound = min(day + gap, end)
-            inside = 1.0
-            later = 1.0
-            for distribution in distributions:
-                inside *= distribution.between(day, bound)
-                later *= distribution.between(day + 1, bound)
-            term = inside - later
-            if term <= 0:
+    longest = max(ends)
+    final = min(last, ends[longest])
+    # Each member's cumulative probability on every day from first - 1 to final + gap.
+    offset = first - 1
+    cumulative = [[d.at_most(day) for day in range(offset, final + gap + 1)] for d in distributions]
+
+    def term(day: int, bound: int) -> float:
+        inside = later = 1.0
+        low, high = day - 1 - offset, bound - offset
+        for values in cumulative:
+            top = values[high]
+            inside *= top - values[low]
+            later *= top - values[low + 1]
+        return inside - later
+
+    totals = dict.fromkeys(ends, 0.0)
+    best, best_day, first_day, last_day = -1.0, None, None, None
+    for day in range(first, final + 1):
+        value = term(day, min(day + gap, ends[longest]))
+        if value > 1e-15:
+            totals[longest] += value
+            first_day = day if first_day is None else first_day
+            last_day = day
+            if value > best:
+                best, best_day = value, day
+        for months, end in ends.items():
+            if months == longest or day > end:
                 continue
-            total += term
-            if months == max(HORIZONS):
-                if first_day is None:
-                    first_day = day
-                last_day = day
-                if term > best:
-                    best, best_day = term, day
-        likelihood[months] = min(total, 1.0)
+            totals[months] += value if day + gap <= end else term(day, end)
     if best_day is None:
         return None
     return Clash(
         rule,
         tuple(sorted(group, key=lambda m: (m.likely, m.key))),
-        likelihood,
+        {months: min(max(total, 0.0), 1.0) for months, total in totals.items()},
         date.fromordinal(best_day),
         date.fromordinal(first_day),
         min(date.fromordinal(last), date.fromordinal(last_day) + timedelta(gap)),

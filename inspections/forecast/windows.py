@@ -650,7 +650,7 @@ def _first(regime, as_of, cycles, observed, created_on) -> Window:
         observed_estimate, observed_missing = _observed_estimate(
             observed, regime, NO_PREVIOUS, created_on, as_of, "the council's creation"
         )
-        if observed_estimate is None:
+        if observed_estimate is None and "too few" in observed_missing:
             observed_missing = TOO_FEW_NEW
     else:
         observed_missing = "Observed: no previous inspection to count from."

@@ -173,7 +173,8 @@ def test_an_import_queues_the_follow_up_work_of_each_changed_council(
     with django_capture_on_commit_callbacks() as callbacks:
         result = run(imports.EVENTS, content, administrator)
     assert result.councils_changed == sorted([council_a.pk, council_b.pk])
-    assert len(callbacks) == 4  # dashboards and a cluster re-check, for each council
+    # Dashboards, a cluster re-check and a forecast recomputation, for each council.
+    assert len(callbacks) == 6
 
 
 # --- Malformed files: each with its message, nothing saved ----------------------------------
