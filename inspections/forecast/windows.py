@@ -9,8 +9,10 @@ inspection under one regime, with the reason in words. Two sources, both kept on
   history, by previous outcome (:class:`ObservedGaps`, a Kaplan–Meier estimate, so that councils
   still waiting count too and early history is not biased towards short gaps).
 
-The forecast uses the observed gaps when at least :data:`MIN_OBSERVED` were completed, else the
-stated cycle; with neither it says so instead of guessing. Dates are ``datetime.date``; months
+The observed gaps count once at least :data:`MIN_OBSERVED` were completed. With both sources the
+forecast's most likely day is halfway between theirs and its window covers both windows (the
+backtest chose this: see the README); with one, that one; with neither it says so instead of
+guessing. Dates are ``datetime.date``; months
 are calendar months (a day past the end of a shorter month falls on its last day).
 """
 
@@ -45,7 +47,7 @@ STATUSES = {
     NO_CYCLE: "No cycle",
     NO_BASIS: "No forecast",
 }
-STATED, OBSERVED = "stated", "observed"
+STATED, OBSERVED, BOTH = "stated", "observed", "both"
 
 
 @dataclass(frozen=True)
@@ -446,14 +448,18 @@ def _observed_estimate(
         return None, text + f"; none as long as the {years_text(elapsed)} already waited."
     if low is None:
         low = mid
+    note = ""
+    if high is None:
+        # Too many councils still waiting for the history to show its longest gaps: the window
+        # reaches as far after the most likely day as it starts before it.
+        high = mid + (mid - low)
+        note = " (the history does not yet show the longest gaps: the window is taken as wide "
+        note += "after the most likely day as before it)"
     estimate = Estimate(
         start + timedelta(days=low),
         start + timedelta(days=mid),
-        start + timedelta(days=high) if high is not None else None,
-        text
-        + f"; typically {years_text(low)} to "
-        + (f"{years_text(high)}" if high is not None else "longer")
-        + " after.",
+        start + timedelta(days=high),
+        text + f"; typically {years_text(low)} to {years_text(high)} after{note}.",
     )
     return estimate, ""
 
@@ -468,6 +474,11 @@ def _cut(earliest: date, likely: date, latest: date, as_of: date) -> tuple[date,
     return earliest, likely, latest, False
 
 
+_BASIS_WORDS = {
+    OBSERVED: "the observed gaps",
+    STATED: "the stated cycle",
+    BOTH: "both (most likely halfway between them, the window covering both)",
+}
 TOO_FEW_NEW = "Observed: too few councils created by a reorganisation to forecast from."
 
 
@@ -581,6 +592,18 @@ def _choose(regime, parts, stated, stated_missing, observed, observed_missing, a
         if text
     )
     chosen, basis = (observed, OBSERVED) if observed else (stated, STATED) if stated else (None, "")
+    if observed and stated and stated.likely and stated.latest:
+        # Both sources: the framework's cycle and what councils actually waited. Halfway between
+        # their most likely days, over both windows.
+        chosen, basis = (
+            Estimate(
+                min(observed.earliest, stated.earliest or observed.earliest),
+                observed.likely + (stated.likely - observed.likely) / 2,
+                max(observed.latest, stated.latest),
+                "",
+            ),
+            BOTH,
+        )
     is_demo = bool(anchor and anchor.is_demo)
     if chosen is None or chosen.latest is None:
         return Window(
@@ -596,12 +619,12 @@ def _choose(regime, parts, stated, stated_missing, observed, observed_missing, a
     likely = chosen.likely or chosen.latest
     earliest, likely, latest, overdue = _cut(earliest, likely, chosen.latest, as_of)
     verdict = (
-        f"Forecast from the {'observed gaps' if basis == OBSERVED else 'stated cycle'}: "
+        f"Forecast from {_BASIS_WORDS[basis]}: "
         f"{day_text(earliest)} to {day_text(latest)}, most likely around {day_text(likely)}."
     )
     if overdue:
         verdict = (
-            f"Overdue: the {'observed gaps' if basis == OBSERVED else 'stated cycle'} put it by "
+            f"Overdue: {_BASIS_WORDS[basis]} put it by "
             f"{day_text(chosen.latest)}, and none is recorded since (it may have happened without "
             f"being recorded here); expected within about 6 months of {day_text(as_of)} (an "
             "assumption of this app)."

@@ -176,9 +176,17 @@ def _published(council, start, grade, code="ilacs_standard"):
 
 
 def test_the_backtest_on_a_history_with_a_known_answer(north_west, tmp_path):
-    """Every council is re-inspected exactly 1,463 days after a good inspection. Forecast on
-    1 January 2023 from the gaps seen by then, the next one falls on the most likely day, inside
-    the window; the naive baseline (36 months) is 367 days early and outside its window."""
+    """Every council is re-inspected exactly 1,463 days after a good inspection; the stated
+    cycle says 36 months (30 to 42). Forecast on 1 January 2023:
+
+    - Test council, last on 7 Jan 2019: observed says 9 Jan 2023, stated 7 Jan 2022 (window
+      7 Jul 2021 to 7 Jul 2022). Halfway is 9 Jul 2022, over both windows to 9 Jan 2023, cut to
+      start on 2 Jan 2023: most likely 2 Jan 2023. Actual 9 Jan 2023: inside, 7 days off.
+    - Five training councils, last on 10 Jan 2022: observed 12 Jan 2026, stated 10 Jan 2025
+      (10 Jul 2024 to 10 Jul 2025); halfway 12 Jul 2025 (183 of the 367 days), window to
+      12 Jan 2026. Actual 12 Jan 2026: inside, 184 days off.
+    - Naive: 36 months after, 367 days early each time, outside its window.
+    """
     gap = timedelta(days=1463)
     test_council = make_council("Test", region=north_west)
     _published(test_council, date(2019, 1, 7), "good")
@@ -194,15 +202,12 @@ def test_the_backtest_on_a_history_with_a_known_answer(north_west, tmp_path):
     result = json.loads(output.read_text())["results"][0]
     ilacs = result["regimes"]["ilacs_full"]
     assert ilacs["next_happened"] == 6
-    assert ilacs["forecast_score"] == {
-        "scored": 6,
-        "known_misses": 0,
-        "share_inside_window": 1.0,
-        "median_error_days": 0,
-        "mean_error_days": 0.0,
-    }
-    assert ilacs["naive"]["share_inside_window"] == 0.0
-    assert ilacs["naive"]["median_error_days"] == 367
+    model, naive = ilacs["forecast_score"], ilacs["naive"]
+    assert (model["scored"], model["known_misses"], model["share_inside_window"]) == (6, 0, 1.0)
+    assert model["median_error_days"] == 184
+    assert model["mean_error_days"] == round((7 + 5 * 184) / 6, 1)
+    assert naive["share_inside_window"] == 0.0
+    assert naive["median_error_days"] == 367
 
 
 def test_the_backtest_refuses_a_date_it_cannot_read_or_no_history(tmp_path):
@@ -232,11 +237,13 @@ def test_the_readme_table_is_regenerated_from_the_json(tmp_path, monkeypatch):
                             "scored": 10,
                             "share_inside_window": 0.4,
                             "median_error_days": 196,
+                            "median_window_days": 500,
                         },
                         "naive": {
                             "scored": 10,
                             "share_inside_window": 0.3,
                             "median_error_days": 381,
+                            "median_window_days": 365,
                         },
                     }
                 },
@@ -247,5 +254,6 @@ def test_the_readme_table_is_regenerated_from_the_json(tmp_path, monkeypatch):
     source.write_text(json.dumps(document))
     call_command("forecast_backtest", "--readme-only", "--output", str(source))
     text = readme.read_text()
-    assert "| 2023-01-01 | 10 | 3 | 40% | 30% | 196 | 381 |" in text
+    assert "| 2023-01-01 | 10 | 3 | 40% | 30% | 196 | 381 | 500 | 365 |" in text
+    assert "does not beat" not in text and "On every as-of date" in text
     assert text.startswith("Intro\n") and text.endswith("After\n") and "old" not in text

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from inspections.forecast.windows import (
+    BOTH,
     FORECAST,
     LOGGED,
     MIN_OBSERVED,
@@ -119,16 +120,19 @@ def test_ilacs_after_inadequate_with_too_little_history_says_so():
     assert "no interval stated" in result.reason and "too few gaps" in result.reason
 
 
-def test_observed_gaps_by_outcome_are_preferred_to_the_stated_cycle_once_there_are_enough():
-    last = date(2023, 3, 6)
+def test_observed_gaps_count_with_the_stated_cycle_once_there_are_enough():
+    last = date(2025, 3, 3)
     few = gaps("ilacs_full", "good", [1500] * (MIN_OBSERVED - 1))
     assert window("ilacs_full", [ev("ilacs_short", last, "good")], few).basis == STATED
     enough = gaps("ilacs_full", "good", [1500] * MIN_OBSERVED)
     result = window("ilacs_full", [ev("ilacs_short", last, "good")], enough)
-    assert result.basis == OBSERVED and result.likely == last + timedelta(days=1500)
-    # Both sources are kept and shown.
-    assert result.stated.likely == add_months(last, 36)
+    # Both sources are kept and shown; the forecast is halfway between them, over both windows.
+    stated, observed = add_months(last, 36), last + timedelta(days=1500)
+    assert result.stated.likely == stated and result.observed.likely == observed
     assert "median 4.1 years" in result.observed.text
+    assert result.basis == BOTH
+    assert result.likely == stated + (observed - stated) / 2
+    assert result.earliest == add_months(last, 30) and result.latest == observed
 
 
 def test_too_few_gaps_after_this_outcome_fall_back_to_every_outcome_pooled():
@@ -137,10 +141,8 @@ def test_too_few_gaps_after_this_outcome_fall_back_to_every_outcome_pooled():
         ("ilacs_full", "*"): ObservedGaps("ilacs_full", "*", (1400, 1450, 1500, 1550, 1600)),
     }
     result = window("ilacs_full", [ev("ilacs_short", date(2023, 1, 9), "outstanding")], observed)
-    assert (
-        result.basis == OBSERVED
-        and result.likely.toordinal() == date(2023, 1, 9).toordinal() + 1500
-    )
+    assert result.basis == BOTH
+    assert result.observed.likely == date(2023, 1, 9) + timedelta(days=1500)
     assert "only 2 after outstanding" in result.reason
 
 

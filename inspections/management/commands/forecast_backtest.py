@@ -108,18 +108,20 @@ class Command(BaseCommand):
         lines = [START, ""]
         lines += readme_table(results)
         lines.append("")
-        worse = [
-            r["as_of"]
-            for r in results
-            if (figures := r["regimes"].get("ilacs_full"))
-            and figures["forecast_score"]["scored"]
-            and (
-                (figures["forecast_score"]["median_error_days"] or 0)
-                > (figures["naive"]["median_error_days"] or 0)
-                or (figures["forecast_score"]["share_inside_window"] or 0)
-                < (figures["naive"]["share_inside_window"] or 0)
-            )
-        ]
+        worse, ties = [], []
+        for result in results:
+            figures = result["regimes"].get("ilacs_full")
+            if not figures or not figures["forecast_score"]["scored"]:
+                continue
+            model, naive = figures["forecast_score"], figures["naive"]
+            pairs = [
+                (naive["median_error_days"], model["median_error_days"]),  # lower is better
+                (model["share_inside_window"], naive["share_inside_window"]),  # higher is better
+            ]
+            if all(a == b for a, b in pairs):
+                ties.append(result["as_of"])
+            elif any(a < b for a, b in pairs):
+                worse.append(result["as_of"])
         others = sorted(
             {
                 regime
@@ -128,13 +130,18 @@ class Command(BaseCommand):
                 if regime != "ilacs_full" and not figures["forecast_score"]["scored"]
             }
         )
+        if ties:
+            lines.append(
+                "The forecast ties with the naive baseline as of " + ", ".join(ties) + ": it "
+                "fell back to the stated cycle, which is the baseline."
+            )
         if worse:
             lines.append(
                 "The forecast does not beat the naive baseline on both figures as of "
                 + ", ".join(worse)
-                + ": see the JSON for the counts behind each row."
+                + " (see below why); the JSON holds the counts behind each row."
             )
-        else:
+        if not ties and not worse:
             lines.append(
                 "On every as-of date the forecast put more next inspections inside its window "
                 "and missed by fewer days than the naive baseline."
