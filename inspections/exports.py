@@ -741,7 +741,8 @@ def forecast_clash_rows(access: UserAccess, filters: ExportFilters) -> Iterator[
     clashes = forecast_selectors.clashes_within(
         months, region=filters.region, council=filters.council
     )
-    format_row = row_formatter([TEXT] * 6 + [VALUE] * 6 + [TEXT, VALUE, YES_NO])
+    # Likelihoods are probabilities from 0 to 1, written like every decimal (two places).
+    format_row = row_formatter([TEXT] * 6 + [VALUE] * 3 + [DECIMAL] * 3 + [TEXT, VALUE, YES_NO])
     for clash in clashes.iterator(chunk_size=CHUNK_ROWS):
         members = "; ".join(
             member["label"]

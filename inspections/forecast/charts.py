@@ -1,9 +1,9 @@
 """The regional forecast timeline: server-side SVG, like the other charts.
 
 One block per council, one row per regime with a window: a bar from the earliest to the latest
-start, the family's mark at the most likely start, and a dashed red band where a clash is
-forecast. Title, scope, period, source and "Demo" are drawn inside the SVG, so a saved copy
-still says what it shows. The page shows the same figures as a table.
+start, the family's mark at the most likely start, and a dashed red band on the council's own
+row where a clash is forecast. Title, scope, period, source and "Demo" are drawn inside the SVG,
+so a saved copy still says what it shows. The page shows the same figures as a table.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ..charts import (
     _n,
     _svg,
 )
+from .clashes import likelihood_label
 from .windows import REGIMES, day_text
 
 CLASH_FILL, CLASH_STROKE = "#f6d7d2", "#d4351c"
@@ -43,6 +44,7 @@ class ClashBand:
     start: date
     end: date
     title: str
+    label: str = ""  # short: "ILACS + SEND, likely (62%)"
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def forecast_timeline(
     summary: str,
 ) -> Chart:
     """The timeline from ``start`` to ``end`` (24 months); the viewBox fits what is drawn."""
-    left, right, row, head = 250, WIDTH - 16, 16, 18
+    left, right, row, head = 250, WIDTH - 16, 16, 28
     span = max((end - start).days, 1)
     scale = (right - left) / span
 
@@ -117,15 +119,26 @@ def forecast_timeline(
             f'<text x="4" y="{_n(top + 13)}" font-weight="700" fill="{TEXT_COLOUR}">'
             f"{_e(lane.name)}</text>"
         )
-        for band in lane.clashes:
+        # Clashes on the council's own row, above its windows: a dashed red line over the rule's
+        # window from the most likely start, the most likely clash named.
+        for number, band in enumerate(lane.clashes):
             x1, x2 = x_of(band.start), max(x_of(band.end), x_of(band.start) + 4)
+            y_line = top + 19 + (number % 2) * 3
             body.append(
-                f'<rect x="{_n(x1)}" y="{_n(top + 2)}" width="{_n(x2 - x1)}" '
-                f'height="{_n(height - 4)}" fill="{CLASH_FILL}" fill-opacity="0.7" '
-                f'stroke="{CLASH_STROKE}" stroke-width="1.5" stroke-dasharray="5 3">'
-                f"<title>{_e(band.title)}</title></rect>"
-                f'<text x="{_n(x1 + 3)}" y="{_n(top + 13)}" font-weight="700" '
-                f'fill="{CLASH_STROKE}">Clash</text>'
+                f"<g><title>{_e(band.title)}</title>"
+                f'<rect x="{_n(x1)}" y="{_n(y_line - 3)}" width="{_n(x2 - x1)}" height="6" '
+                f'fill="{CLASH_FILL}" stroke="{CLASH_STROKE}" stroke-width="1.5" '
+                f'stroke-dasharray="5 3"/></g>'
+            )
+        if lane.clashes:
+            first = lane.clashes[0]
+            label = f"Clash: {first.label}" + (
+                f" (+{len(lane.clashes) - 1} more)" if len(lane.clashes) > 1 else ""
+            )
+            x_label = min(max(x_of(first.start), left), right - 7 * len(label))
+            body.append(
+                f'<text x="{_n(x_label)}" y="{_n(top + 13)}" font-size="11" font-weight="700" '
+                f'fill="{CLASH_STROKE}">{_e(label)}</text>'
             )
         if not lane.bars:
             body.append(
@@ -216,8 +229,14 @@ def lanes_for(councils, windows_by_council, clashes_by_council, *, start, end) -
                 min(clash.likely_date + timedelta(days=clash.rule.window_days), clash.last_date),
                 f"{council.name}: {clash.summary} ({round(clash.likelihood_24 * 100)}% within "
                 "24 months)",
+                " + ".join(member["label"] for member in clash.members)
+                + f", {likelihood_label(clash.likelihood_24).lower()} "
+                f"({round(clash.likelihood_24 * 100)}%)",
             )
-            for clash in clashes_by_council.get(council.pk, [])
+            # Most likely first: its label is the one drawn.
+            for clash in sorted(
+                clashes_by_council.get(council.pk, []), key=lambda c: -c.likelihood_24
+            )
         ]
         lanes.append(CouncilLane(council.name, bars, bands))
     return lanes

@@ -58,6 +58,14 @@ def clash_rows(clashes, months: int) -> list[ForecastClash]:
     """The clashes with their likelihood for the horizon and in words, for templates."""
     rows = list(clashes)
     for clash in rows:
+        clash.member_rows = [
+            {
+                **member,
+                "earliest_date": date.fromisoformat(member["earliest"]),
+                "latest_date": date.fromisoformat(member["latest"]),
+            }
+            for member in clash.members
+        ]
         clash.shown_likelihood = clash.likelihood(months)
         clash.likelihood_words = likelihood_label(clash.shown_likelihood)
         clash.percent = round(clash.shown_likelihood * 100)

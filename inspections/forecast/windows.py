@@ -459,7 +459,9 @@ def _observed_estimate(
         start + timedelta(days=low),
         start + timedelta(days=mid),
         start + timedelta(days=high),
-        text + f"; typically {years_text(low)} to {years_text(high)} after{note}.",
+        text
+        + (f"; of those still waiting after {years_text(elapsed)}, " if elapsed > 0 else "; ")
+        + f"typically {years_text(low)} to {years_text(high)} after{note}.",
     )
     return estimate, ""
 
