@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from burden.celery import app as celery_app
 from councils.models import CouncilMembership
-from inspections.models import Cluster, InspectionEvent, Notice
+from inspections.models import Cluster, ForecastWindow, InspectionEvent, Notice
 from inspections.tasks import sweep_all_councils
 from tests.factories import ensure_reference_data, inspection_type, make_council, make_event
 
@@ -184,6 +184,16 @@ def test_an_event_saved_through_the_form_yields_its_cluster_through_the_broker(
     )
     assert sorted(emails_about(sent, cluster)) == sorted([editor_a.email, lga_officer.email])
     assert Notice.objects.filter(cluster=cluster).count() == 2
+    # The same change recomputes the council's forecast through the broker: every regime's
+    # window, each with its reason.
+    windows = wait_for(
+        lambda: (
+            ForecastWindow.objects.filter(council=council_a).count() == 7
+            and ForecastWindow.objects.filter(council=council_a)
+        ),
+        what="the worker to recompute the council's forecast",
+    )
+    assert all(window.reason for window in windows)
 
 
 def councils_with_one_cluster_each(count):
