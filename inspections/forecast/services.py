@@ -33,7 +33,7 @@ from councils.models import Council, CouncilMembership
 from ..models import InspectionEvent, Notice, Source
 from ..outbox import outbox_record
 from ..services.clusters import rules_active
-from . import FORECAST_ALL_TASK, FORECAST_COUNCIL_TASK
+from . import FORECAST_ALL_TASK
 from .clashes import HORIZONS, LIKELY, Clash, ClashRule, find_clashes, members_of
 from .models import ForecastClash, ForecastCycle, ForecastWindow
 from .windows import (
@@ -354,12 +354,6 @@ def _emails_send(messages: list[EmailMessage]) -> None:
             connection.send_messages(messages)
     except Exception:
         logger.exception("Could not send %d forecast clash e-mails", len(messages))
-
-
-def forecast_changed(council_id: int) -> None:
-    """Record, in the change's transaction, that one council's forecast must be recomputed."""
-    with transaction.atomic():
-        outbox_record(FORECAST_COUNCIL_TASK, council_id)
 
 
 def forecast_all_changed(*, alert: bool = True) -> None:

@@ -53,7 +53,7 @@ LABELS = {
 
 def seeded_cycles() -> dict:
     """The stated cycles exactly as the migration seeds them."""
-    module = importlib.import_module("inspections.migrations.0005_forecast_cycles")
+    module = importlib.import_module("inspections.migrations.0006_forecast_cycles")
     # Each row is (regime, after outcome, earliest, nominal, latest, no cycle, counted from,
     # wording, source): the fields of StatedCycle in order.
     return {(row[0], row[1]): StatedCycle(*row) for row in module.CYCLES}

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from burden.celery import app as celery_app
 from inspections import outbox
-from inspections.models import Cluster, ImportJob, InspectionEvent, OutboxEntry
+from inspections.models import Cluster, ForecastWindow, ImportJob, InspectionEvent, OutboxEntry
 from inspections.services import RECHECK_COUNCIL_TASK, imports
 from inspections.tasks import drain_outbox, recheck_council
 from tests.factories import inspection_type, make_event
@@ -128,8 +128,9 @@ def test_with_the_broker_down_a_save_stands_and_the_drain_rechecks_its_council_l
     celery_app.conf.task_always_eager = True
     result = drain_outbox.delay().get()
 
-    assert result["sent"] == 1
+    assert result["sent"] == 2  # the council's cluster re-check and its forecast
     assert Cluster.objects.filter(council=council_a).count() == 1
+    assert ForecastWindow.objects.filter(council=council_a).exists()
     assert not OutboxEntry.objects.exists()
 
 
