@@ -1,6 +1,8 @@
 import csv
+import importlib
 import shutil
 from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -89,3 +91,28 @@ def test_a_later_file_with_a_changed_name_and_code_updates_the_council(tmp_path)
         "E08000099",
         "manchester-city",
     )
+
+
+@pytest.mark.django_db
+def test_councils_created_by_a_reorganisation_carry_their_creation_date():
+    council_register_load()
+    created = dict(
+        Council.objects.filter(created_on__isnull=False).values_list("name", "created_on")
+    )
+    assert created == {
+        "Bournemouth, Christchurch and Poole": date(2019, 4, 1),
+        "Dorset": date(2019, 4, 1),
+        "North Northamptonshire": date(2021, 4, 1),
+        "West Northamptonshire": date(2021, 4, 1),
+        "Cumberland": date(2023, 4, 1),
+        "Westmorland and Furness": date(2023, 4, 1),
+    }
+    # Kept their DfE numbers (and their history): not new councils.
+    for name in ("North Yorkshire", "Somerset", "Buckinghamshire", "Barnsley", "Sheffield"):
+        assert Council.objects.get(name=name).created_on is None
+    # The migration's table for databases loaded before the field agrees with the register.
+    module = importlib.import_module("councils.migrations.0002_council_created_on")
+    by_code = dict(
+        Council.objects.filter(created_on__isnull=False).values_list("gss_code", "created_on")
+    )
+    assert by_code == module.CREATED
