@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from inspections.forecast.services import forecast_all_changed
 from inspections.models import InspectionEvent, Source
 from inspections.services.clusters import clusters_sweep_record
 from inspections.services.published import KINDS, published_history_load
@@ -11,8 +12,8 @@ class Command(BaseCommand):
         "Get the database ready before the production processes start (idempotent, run on every "
         "start by `make serve-prod` and docker compose): migrate, load or update the council "
         "register, load Ofsted's published inspection history on a first start (no published "
-        "event yet), and queue a cluster sweep, so rule changes made while the service was down "
-        "apply and /healthz has a recent sweep to report."
+        "event yet), and queue a cluster sweep and a forecast, so rule changes made while the "
+        "service was down apply and /healthz has a recent sweep to report."
     )
 
     def add_arguments(self, parser):
@@ -34,3 +35,6 @@ class Command(BaseCommand):
         # Recorded in the outbox: sent now, or by the first drain once the broker answers.
         clusters_sweep_record()
         self.stdout.write("Cluster sweep queued.")
+        # Today's forecast, quietly: a first start would otherwise alert every likely clash.
+        forecast_all_changed(alert=False)
+        self.stdout.write("Forecast recomputation queued.")
