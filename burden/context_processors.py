@@ -20,6 +20,7 @@ def _nav_items(request, access):
     if access.is_admin or (access.role == "editor" and access.council_id):
         items.append(("Import", reverse("import-start")))
     items.append(("About the data", reverse("about")))
+    items.append(("API", reverse("api-token")))
     if access.is_admin:
         items.append(("Admin", reverse("admin:index")))
     path = request.path

@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from inspections.api.account import api_token_page
+
 from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/api-token/", api_token_page, name="api-token"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("inspections.api.urls")),
     path("", include("councils.urls")),
     path("", include("inspections.urls")),
 ]

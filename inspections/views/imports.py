@@ -12,6 +12,7 @@ from councils.access import access_for
 from councils.models import Council
 
 from ..models import ImportJob, InspectionType
+from ..selectors import imports as import_selectors
 from ..services import imports
 
 KINDS = {"events": ImportJob.Kind.EVENTS, "staff-time": ImportJob.Kind.STAFF_TIME}
@@ -54,11 +55,7 @@ def _access_to_import(request):
 
 
 def _job_or_404(request, pk: int) -> ImportJob:
-    """A job is seen by the person who uploaded it, and by administrators."""
-    jobs = ImportJob.objects.defer("content")
-    if not access_for(request.user).is_admin:
-        jobs = jobs.filter(created_by=request.user)
-    return get_object_or_404(jobs, pk=pk)
+    return get_object_or_404(import_selectors.import_jobs_visible(request.user), pk=pk)
 
 
 def _own_council(access) -> Council | None:
@@ -126,30 +123,6 @@ def import_template(request, kind_slug: str):
     return response
 
 
-def _progress(job: ImportJob) -> dict:
-    total = job.total_rows or 0
-    done = min(job.processed_rows, total)
-    percent = (done * 100 // total) if total else 0
-    finished = job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED)
-    if job.status == ImportJob.Status.PENDING:
-        text = f"Waiting to start: {total:,} rows to check."
-    elif finished:
-        text = (job.result or {}).get("summary", job.get_status_display())
-    elif done >= total:
-        text = f"All {total:,} rows checked. Saving…"
-    else:
-        text = f"{done:,} of {total:,} rows checked ({percent}%)."
-    return {
-        "status": job.status,
-        "status_label": job.get_status_display(),
-        "total_rows": total,
-        "processed_rows": done,
-        "percent": percent,
-        "finished": finished,
-        "text": text,
-    }
-
-
 @login_required
 @require_GET
 def import_job_detail(request, pk: int):
@@ -160,7 +133,7 @@ def import_job_detail(request, pk: int):
         "inspections/imports/job.html",
         {
             "job": job,
-            "progress": _progress(job),
+            "progress": import_selectors.import_job_progress(job),
             "result": result,
             "errors": result.get("errors", []),
             "more_errors": max(result.get("error_count", 0) - len(result.get("errors", [])), 0),
@@ -173,6 +146,6 @@ def import_job_detail(request, pk: int):
 @require_GET
 def import_job_progress(request, pk: int):
     job = _job_or_404(request, pk)
-    response = JsonResponse(_progress(job))
+    response = JsonResponse(import_selectors.import_job_progress(job))
     response["Cache-Control"] = "no-store"
     return response

@@ -1,0 +1,93 @@
+"""The pages' filters, for the API: the same names and meanings, with ISO dates and codes.
+
+Dates are ``YYYY-MM-DD`` (the pages also take the three GOV.UK boxes); an inspection type is
+named by its code; a council by any name or code the council lookup knows; a region by slug.
+"""
+
+import django_filters
+from django.core.exceptions import ValidationError
+
+from councils.models import Region
+from councils.selectors import council_find
+
+from ..cluster_forms import ClusterFilter
+from ..filters import EventFilter
+from ..models import ClusterRule, InspectionType, Phase, StaffTime, Team
+
+
+class CouncilLookupFilter(django_filters.CharFilter):
+    """A council by slug, GSS code, DfE LA number, Ofsted URN or name."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        council = council_find(value)
+        if council is None:
+            raise ValidationError(
+                {
+                    self.field_name: f"No council has the slug, GSS code, DfE number, URN or "
+                    f"name ‘{value}’."
+                }
+            )
+        return qs.filter(**{self.field_name.replace("council", "council_id", 1): council.pk})
+
+
+def _council_filter(field_name: str = "council") -> CouncilLookupFilter:
+    return CouncilLookupFilter(
+        field_name=field_name,
+        label="Council (slug, GSS code, DfE LA number, Ofsted URN or name)",
+    )
+
+
+def _region_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name, queryset=Region.objects.all(), to_field_name="slug", label="Region"
+    )
+
+
+def _type_filter(field_name: str = "inspection_type") -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        queryset=InspectionType.objects.all(),
+        to_field_name="code",
+        label="Inspection type (code)",
+    )
+
+
+class EventApiFilter(EventFilter):
+    council = _council_filter()
+    region = _region_filter("council__region")
+    inspection_type = _type_filter()
+    date_from = django_filters.DateFilter(field_name="on_site_start", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="on_site_start", lookup_expr="lte")
+
+    class Meta(EventFilter.Meta):
+        fields = ["council", "region", "inspection_type", "family", "date_from", "date_to"]
+
+
+class StaffTimeApiFilter(django_filters.FilterSet):
+    event = django_filters.NumberFilter(field_name="event_id", label="Event id")
+    council = _council_filter("event__council")
+    region = _region_filter("event__council__region")
+    inspection_type = _type_filter("event__inspection_type")
+    team = django_filters.ChoiceFilter(choices=Team.choices)
+    phase = django_filters.ChoiceFilter(choices=Phase.choices)
+    date_from = django_filters.DateFilter(
+        field_name="event__on_site_start", lookup_expr="gte", label="Event on site from"
+    )
+    date_to = django_filters.DateFilter(
+        field_name="event__on_site_start", lookup_expr="lte", label="Event on site to"
+    )
+
+    class Meta:
+        model = StaffTime
+        fields = ["event", "council", "region", "inspection_type", "team", "phase"]
+
+
+class ClusterApiFilter(ClusterFilter):
+    council = _council_filter()
+    region = _region_filter("council__region")
+    rule = django_filters.ModelChoiceFilter(queryset=ClusterRule.objects.all(), label="Rule id")
+    # A cluster belongs to a period when any part of it falls inside (as on the page).
+    date_from = django_filters.DateFilter(field_name="last_date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="first_date", lookup_expr="lte")

@@ -1,0 +1,341 @@
+"""What the API reads and writes, field by field.
+
+Serializers only shape and type-check; the rules live in the models and services, which the
+views call, so that a record refused on a page is refused here with the same message.
+"""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from councils.models import Council, Region
+
+from ..models import (
+    Cluster,
+    ImportJob,
+    InspectionEvent,
+    InspectionOutcome,
+    InspectionType,
+    StaffTime,
+)
+
+# --- Reference data --------------------------------------------------------------------------
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "slug"]
+
+
+class CouncilSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Council
+        fields = [
+            "slug",
+            "name",
+            "gss_code",
+            "dfe_number",
+            "ofsted_urn",
+            "region",
+            "region_name",
+            "kind",
+            "population_0_25",
+            "is_active",
+        ]
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionOutcome
+        fields = ["code", "label"]
+
+
+class InspectionTypeSerializer(serializers.ModelSerializer):
+    outcomes = OutcomeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = InspectionType
+        fields = [
+            "code",
+            "name",
+            "family",
+            "inspectorates",
+            "is_formal",
+            "typical_notice_working_days",
+            "typical_on_site_days",
+            "judgement_areas",
+            "description",
+            "is_active",
+            "outcomes",
+        ]
+
+
+# --- Events ----------------------------------------------------------------------------------
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """An inspection event. ``council`` is given once, on create, by any name or code."""
+
+    council = serializers.CharField(
+        max_length=150,
+        help_text="On create: the council's slug, GSS code, DfE LA number, Ofsted URN or name. "
+        "Read back as its slug; an event cannot move to another council.",
+    )
+    council_name = serializers.CharField(source="council.name", read_only=True)
+    inspection_type = serializers.CharField(
+        max_length=50, help_text="The inspection type's code, e.g. ilacs_focused_visit"
+    )
+    outcome = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="The code of one of the type's outcomes; empty or null when not recorded yet",
+    )
+    staff_hours = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="Total staff hours logged; null where you may not see this council's hours",
+    )
+    version = serializers.CharField(
+        required=False,
+        help_text="The version you read (also the ETag). Send it back on update: if someone "
+        "changed the event meanwhile, the update is refused with 412.",
+    )
+    is_demo = serializers.BooleanField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InspectionEvent
+        fields = [
+            "id",
+            "url",
+            "council",
+            "council_name",
+            "inspection_type",
+            "notified_on",
+            "on_site_start",
+            "on_site_end",
+            "on_site_days",
+            "published_on",
+            "outcome",
+            "theme",
+            "report_url",
+            "notes",
+            "source",
+            "is_demo",
+            "staff_hours",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["on_site_days", "source", "created_at", "updated_at"]
+        # The model and its constraints decide uniqueness (through the service), with their
+        # own messages; DRF's own unique-together check would say it differently.
+        validators = []
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, event) -> str:
+        request = self.context.get("request")
+        path = reverse("api:event-detail", args=[event.pk])
+        return request.build_absolute_uri(path) if request else path
+
+    def to_representation(self, event):
+        data = super().to_representation(event)
+        data["council"] = event.council.slug
+        data["inspection_type"] = event.inspection_type.code
+        data["outcome"] = event.outcome.code if event.outcome_id else None
+        data["staff_hours"] = getattr(event, "staff_hours", None)
+        data["version"] = self.context["version_of"](event)
+        return data
+
+
+class StaffTimeSerializer(serializers.ModelSerializer):
+    event = serializers.PrimaryKeyRelatedField(
+        queryset=InspectionEvent.objects.all(), help_text="The event's id"
+    )
+    # Bounds and the message for them come from the model, as on the staff-time page.
+    hours = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        help_text="Total hours for the team in this phase; more than 0 and at most 10,000",
+    )
+
+    class Meta:
+        model = StaffTime
+        fields = [
+            "id",
+            "event",
+            "team",
+            "phase",
+            "hours",
+            "people",
+            "note",
+            "is_demo",
+            "created_at",
+        ]
+        read_only_fields = ["is_demo", "created_at"]
+
+
+# --- Clusters --------------------------------------------------------------------------------
+
+
+class ClusterMemberSerializer(serializers.ModelSerializer):
+    inspection_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = InspectionEvent
+        fields = ["id", "inspection_type", "notified_on", "on_site_start", "on_site_end"]
+
+
+class ClusterSerializer(serializers.ModelSerializer):
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    council_name = serializers.CharField(source="council.name", read_only=True)
+    rule = serializers.CharField(source="rule.name", read_only=True)
+    severity = serializers.CharField(source="rule.severity", read_only=True)
+    staff_hours = serializers.DecimalField(
+        source="visible_staff_hours",
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="Null where you may not see this council's hours",
+    )
+    events = ClusterMemberSerializer(many=True, read_only=True)
+    acknowledged = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cluster
+        fields = [
+            "id",
+            "council",
+            "council_name",
+            "rule",
+            "severity",
+            "first_date",
+            "last_date",
+            "span_days",
+            "event_count",
+            "on_site_days",
+            "staff_hours",
+            "events",
+            "acknowledged",
+            "acknowledged_at",
+            "acknowledgement_note",
+            "detected_at",
+        ]
+
+    def get_acknowledged(self, cluster) -> bool:
+        return cluster.acknowledged_at is not None
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+# --- Import jobs -----------------------------------------------------------------------------
+
+
+class ImportJobCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ImportJob.Kind.choices)
+    file = serializers.FileField(help_text="A CSV file with the columns of the import's template")
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    percent = serializers.SerializerMethodField()
+    finished = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "kind",
+            "file_name",
+            "status",
+            "status_label",
+            "total_rows",
+            "processed_rows",
+            "percent",
+            "finished",
+            "text",
+            "result",
+            "created_at",
+            "finished_at",
+        ]
+
+    def _progress(self, job) -> dict:
+        from ..selectors.imports import import_job_progress
+
+        return import_job_progress(job)
+
+    def get_percent(self, job) -> int:
+        return self._progress(job)["percent"]
+
+    def get_finished(self, job) -> bool:
+        return self._progress(job)["finished"]
+
+    def get_text(self, job) -> str:
+        return self._progress(job)["text"]
+
+
+# --- Summaries -------------------------------------------------------------------------------
+
+
+def _figure(**kwargs) -> serializers.DecimalField:
+    """A figure exactly as the dashboards' selector gives it (no rounding here)."""
+    return serializers.DecimalField(max_digits=None, decimal_places=None, **kwargs)
+
+
+class CouncilSummarySerializer(serializers.Serializer):
+    """One council's line of the dashboards' league table."""
+
+    council = serializers.CharField(source="slug")
+    council_name = serializers.CharField(source="name")
+    region = serializers.CharField(source="region_slug")
+    region_name = serializers.CharField()
+    events = serializers.IntegerField()
+    formal_inspections = serializers.IntegerField()
+    on_site_days = serializers.IntegerField()
+    staff_hours = _figure(allow_null=True)
+    hours_per_event = _figure(allow_null=True)
+    clusters = serializers.IntegerField()
+    shortest_gap_days = serializers.IntegerField(allow_null=True)
+    most_in_12_months = serializers.IntegerField()
+
+
+class MedianSerializer(serializers.Serializer):
+    councils = serializers.IntegerField()
+    events = _figure()
+    formal_inspections = _figure()
+    on_site_days = _figure()
+    staff_hours = _figure(allow_null=True)
+    hours_per_event = _figure(allow_null=True)
+    clusters = _figure()
+    shortest_gap_days = _figure(allow_null=True)
+    most_in_12_months = _figure()
+
+
+class RegionSummarySerializer(serializers.Serializer):
+    region = serializers.CharField(source="slug")
+    region_name = serializers.CharField(source="name")
+    councils = serializers.IntegerField()
+    events = serializers.IntegerField()
+    formal_inspections = serializers.IntegerField()
+    on_site_days = serializers.IntegerField()
+    staff_hours = _figure(allow_null=True)
+    hours_per_event = _figure(allow_null=True)
+    formal_per_council = _figure()
+    hours_per_council = _figure(allow_null=True)
+    clusters = serializers.IntegerField()
+    shortest_gap_days = serializers.IntegerField(allow_null=True)
+    most_in_12_months = serializers.IntegerField()
+    median = MedianSerializer()

@@ -1,0 +1,22 @@
+from rest_framework.authtoken.models import Token
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class PerTokenThrottle(SimpleRateThrottle):
+    """API_RATE requests per token; a browser session counts as its user's own allowance.
+
+    A user's token and their session are counted apart, so a runaway script cannot lock its
+    owner out of the API docs page. Anonymous requests are refused before they are counted.
+    """
+
+    scope = "api"
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, Token):
+            # The key itself never goes into the cache: its owner's id and a prefix will do.
+            ident = f"token-{request.auth.user_id}-{request.auth.key[:8]}"
+        elif request.user and request.user.is_authenticated:
+            ident = f"session-{request.user.pk}"
+        else:
+            ident = f"anonymous-{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
