@@ -7,6 +7,12 @@ from rest_framework.test import APIClient
 from tests.factories import make_event, make_hours
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    """Users are made by the handful here; the real hasher's cost is not what is tested."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def api_for(db):
     """An API client carrying the user's token: `api_for(editor_a)`; `api_for(None)` has none."""
