@@ -297,6 +297,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "inspections.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CouncilKindEnum": "councils.models.Council.Kind",
         "ImportKindEnum": "inspections.models.ImportJob.Kind",

@@ -1,6 +1,6 @@
 """``/api/v1/`` and the API's description: ``/api/schema/`` (OpenAPI 3) and ``/api/docs/``."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's start-up script is a separate file here (no inline script, for the CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^", views.api_not_found),
 ]

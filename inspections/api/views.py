@@ -5,7 +5,9 @@ querysets. A record the user may not see is a 404; one they may see but not chan
 """
 
 from django.db import transaction
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -51,6 +53,19 @@ RESPONSES_WRITE_ERRORS = {
     403: OpenApiResponse(description="You may see this record but not change it"),
     404: OpenApiResponse(description="No such record, or not one you may see"),
 }
+
+
+def _no_content() -> HttpResponse:
+    """204 with no body and so no content type (DRF would give it the renderer's)."""
+    response = HttpResponse(status=status.HTTP_204_NO_CONTENT)
+    del response["Content-Type"]
+    return response
+
+
+@csrf_exempt  # a 404 whatever the method: no form was ever posted here
+def api_not_found(request, *args, **kwargs):
+    """Any other address under /api/: a 404 in JSON, as from the endpoints, not the HTML page."""
+    return JsonResponse({"detail": "No such API endpoint."}, status=status.HTTP_404_NOT_FOUND)
 
 
 def _access(request):
@@ -320,7 +335,7 @@ class EventViewSet(viewsets.ModelViewSet):
         if event.is_published_record and not _access(request).is_admin:
             raise PermissionDenied("Only an administrator can delete a published inspection.")
         services.event_delete(event=event)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return _no_content()
 
 
 # --- Staff time ------------------------------------------------------------------------------
@@ -398,7 +413,7 @@ class StaffTimeViewSet(viewsets.ModelViewSet):
         entry = self.get_object()
         event = self._event_editable(entry.event)
         services.staff_time_save(event=event, entries=[], deleted=[entry], user=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return _no_content()
 
 
 # --- Clusters --------------------------------------------------------------------------------
