@@ -589,15 +589,7 @@ def summary_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
             "pk", "gss_code"
         )
     )
-    # A council's figures include demo data when any of its events in scope is a demo event
-    # or carries demo hours.
-    in_scope = InspectionEvent.objects.filter(scope.events_q())
-    with_demo = set(
-        in_scope.filter(Q(source=Source.DEMO) | Q(staff_time__is_demo=True))
-        .order_by()
-        .values_list("council_id", flat=True)
-        .distinct()
-    )
+    with_demo = burden.councils_with_demo(scope)
     period_from, period_to = _summary_period(scope)
     cell = number_format.export_cell
     for row in rows:

@@ -7,6 +7,8 @@ Nested values become dotted columns (``council.name``); lists are joined with ";
 
 from rest_framework.renderers import BaseRenderer
 
+from burden.number_format import export_decimal
+
 from ..exports import csv_stream, neutralise
 
 
@@ -33,6 +35,8 @@ def _cell(value):
         return "yes" if value else "no"
     if isinstance(value, str):
         return neutralise(value)
+    if isinstance(value, float):  # a Decimal on its way through JSON: two places, as exports
+        return export_decimal(value)
     return value
 
 

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from burden.number_format import round_decimal
 from councils.models import Council, Region
 
 from ..models import (
@@ -290,9 +291,19 @@ class ImportJobSerializer(serializers.ModelSerializer):
 # --- Summaries -------------------------------------------------------------------------------
 
 
-def _figure(**kwargs) -> serializers.DecimalField:
-    """A figure exactly as the dashboards' selector gives it (no rounding here)."""
-    return serializers.DecimalField(max_digits=None, decimal_places=None, **kwargs)
+class FigureField(serializers.DecimalField):
+    """A figure from the dashboards' selectors, rounded once by the project's number formatter
+    (two places, half up: ``burden.number_format``), as in the CSV exports. Null where withheld."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=None, decimal_places=None, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return None if value is None else round_decimal(value)
+
+
+def _figure(**kwargs) -> FigureField:
+    return FigureField(**kwargs)
 
 
 class CouncilSummarySerializer(serializers.Serializer):
@@ -310,6 +321,10 @@ class CouncilSummarySerializer(serializers.Serializer):
     clusters = serializers.IntegerField()
     shortest_gap_days = serializers.IntegerField(allow_null=True)
     most_in_12_months = serializers.IntegerField()
+    hours_shown = serializers.BooleanField(
+        help_text="False where this council's hours are withheld from you (disclosure control)"
+    )
+    demo = serializers.BooleanField(help_text="True where demo data is part of these figures")
 
 
 class MedianSerializer(serializers.Serializer):

@@ -4,7 +4,8 @@ Who may do what is decided where the pages decide it: ``councils.access`` and th
 querysets. A record the user may not see is a 404; one they may see but not change is a 403.
 """
 
-from django.db import transaction
+import dataclasses
+
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
@@ -26,7 +27,7 @@ from councils.access import access_for
 from councils.models import Council, Region
 from councils.selectors import council_find
 
-from .. import selectors, services, tasks
+from .. import selectors, services
 from ..exports import ExportFilterForm
 from ..forms import PUBLISHED_FIELD_HINT
 from ..models import InspectionEvent, InspectionOutcome, InspectionType, Source
@@ -277,7 +278,7 @@ class EventViewSet(viewsets.ModelViewSet):
             "notes",
         ):
             if name in data:
-                setattr(event, name, data[name] if data[name] is not None else "")
+                setattr(event, name, data[name])
         if not creating and event.is_published_record and not access.is_admin:
             original = InspectionEvent.objects.get(pk=event.pk)
             for name in InspectionEvent.PUBLISHED_FIELDS:
@@ -497,11 +498,12 @@ class CouncilSummaryView(APIView):
     )
     def get(self, request):
         export_filters = _summary_filters(request)
+        scope = export_filters.burden_filters()
         rows = burden.league_table(
-            export_filters.burden_filters(),
-            _access(request),
-            sort=export_filters.sort or burden.DEFAULT_SORT,
+            scope, _access(request), sort=export_filters.sort or burden.DEFAULT_SORT
         )
+        demo = burden.councils_with_demo(scope)
+        rows = [{**dataclasses.asdict(row), "demo": row.council_id in demo} for row in rows]
         return Response(serializers.CouncilSummarySerializer(rows, many=True).data)
 
 
@@ -565,9 +567,7 @@ class ImportJobViewSet(
             )
         except import_services.ImportFileError as exc:
             raise ValidationError({"file": exc.messages}) from exc
-        if import_services.runs_in_background(job):
-            transaction.on_commit(lambda: tasks.run_import_job.delay(job.pk))
-        else:
+        if not import_services.runs_in_background(job):  # a background job is sent on commit
             import_services.import_job_run(job_id=job.pk)
         job = get_object_or_404(self.get_queryset(), pk=job.pk)
         return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)

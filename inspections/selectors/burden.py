@@ -68,6 +68,7 @@ from ..models import (
     InspectionEvent,
     InspectionType,
     Phase,
+    Source,
     StaffTimeRollup,
     Team,
 )
@@ -728,6 +729,17 @@ def sort_league(rows: list[CouncilBurdenRow], sort: str | None) -> list[CouncilB
     blank = [row for row in by_name if getattr(row, attribute) is None]
     present.sort(key=lambda row: getattr(row, attribute), reverse=descending)
     return present + blank
+
+
+def councils_with_demo(filters: BurdenFilters) -> set[int]:
+    """Councils whose figures in scope include demo data: a demo event or demo hours."""
+    return set(
+        InspectionEvent.objects.filter(filters.events_q())
+        .filter(Q(source=Source.DEMO) | Q(staff_time__is_demo=True))
+        .order_by()
+        .values_list("council_id", flat=True)
+        .distinct()
+    )
 
 
 def league_table(
