@@ -12,6 +12,8 @@ from rest_framework import serializers
 from burden.number_format import round_decimal
 from councils.models import Council, Region
 
+from ..forecast.clashes import likelihood_label
+from ..forecast.models import ForecastClash
 from ..models import (
     Cluster,
     ImportJob,
@@ -235,6 +237,58 @@ class ClusterSerializer(serializers.ModelSerializer):
 
     def get_acknowledged(self, cluster) -> bool:
         return cluster.acknowledged_at is not None
+
+
+class ForecastMemberSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    earliest = serializers.DateField()
+    likely = serializers.DateField()
+    latest = serializers.DateField()
+    forecast = serializers.BooleanField(help_text="False for an inspection already known")
+
+
+class ForecastClashSerializer(serializers.ModelSerializer):
+    """A coming pile-up: forecast inspections of one council likely within a rule's window."""
+
+    council = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    council_name = serializers.CharField(source="council.name", read_only=True)
+    rule = serializers.CharField(source="rule.name", read_only=True)
+    members = ForecastMemberSerializer(many=True, read_only=True)
+    likelihood = serializers.SerializerMethodField(
+        help_text="Probability (0 to 1) that it happens within the months asked for"
+    )
+    likelihood_words = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ForecastClash
+        fields = [
+            "id",
+            "council",
+            "council_name",
+            "rule",
+            "summary",
+            "members",
+            "likelihood",
+            "likelihood_words",
+            "likelihood_6",
+            "likelihood_12",
+            "likelihood_24",
+            "likely_date",
+            "first_date",
+            "last_date",
+            "is_demo",
+            "as_of",
+        ]
+
+    def _months(self) -> int:
+        return self.context.get("months", 24)
+
+    def get_likelihood(self, clash) -> float:
+        return clash.likelihood(self._months())
+
+    def get_likelihood_words(self, clash) -> str:
+        return likelihood_label(clash.likelihood(self._months()))
 
 
 class AcknowledgeSerializer(serializers.Serializer):

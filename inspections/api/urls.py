@@ -15,6 +15,7 @@ router.register("inspection-types", views.InspectionTypeViewSet, basename="inspe
 router.register("events", views.EventViewSet, basename="event")
 router.register("staff-time", views.StaffTimeViewSet, basename="staff-time")
 router.register("clusters", views.ClusterViewSet, basename="cluster")
+router.register("forecast-clashes", views.ForecastClashViewSet, basename="forecast-clash")
 router.register("import-jobs", views.ImportJobViewSet, basename="import-job")
 
 v1 = [

@@ -29,6 +29,9 @@ from councils.selectors import council_find
 
 from .. import selectors, services
 from ..exports import ExportFilterForm
+from ..forecast import selectors as forecast_selectors
+from ..forecast.clashes import HORIZONS
+from ..forecast.models import ForecastClash
 from ..forms import PUBLISHED_FIELD_HINT
 from ..models import InspectionEvent, InspectionOutcome, InspectionType, Source
 from ..selectors import burden
@@ -456,6 +459,72 @@ class ClusterViewSet(viewsets.ReadOnlyModelViewSet):
             cluster=cluster, user=request.user, note=body.validated_data["note"]
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=cluster.pk)).data)
+
+
+# --- Forecast clashes ----------------------------------------------------------------------
+
+MONTHS = OpenApiParameter(
+    "months",
+    OpenApiTypes.INT,
+    enum=list(HORIZONS),
+    description="Clashes at least possible within the next 6, 12 or 24 months (default 12)",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Forecast clashes: coming inspections likely to fall too close together",
+        parameters=[
+            MONTHS,
+            OpenApiParameter("region", OpenApiTypes.STR, description="Region slug"),
+            OpenApiParameter(
+                "council", OpenApiTypes.STR, description="Council slug, GSS code or name"
+            ),
+        ],
+    ),
+    retrieve=extend_schema(summary="One forecast clash", parameters=[MONTHS]),
+)
+class ForecastClashViewSet(viewsets.ReadOnlyModelViewSet):
+    """The forecast pages' clashes, from their selector (public, like inspection dates)."""
+
+    serializer_class = serializers.ForecastClashSerializer
+    renderer_classes = LIST_RENDERERS
+    filter_backends = []
+
+    def _months(self) -> int:
+        raw = self.request.query_params.get("months") or str(forecast_selectors.DEFAULT_MONTHS)
+        if not raw.isdigit() or int(raw) not in HORIZONS:
+            raise ValidationError({"months": [f"Choose one of {', '.join(map(str, HORIZONS))}."]})
+        return int(raw)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):
+            return context
+        return {**context, "months": self._months()}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ForecastClash.objects.none()
+        if self.action == "retrieve":  # any stored clash, however unlikely now
+            return ForecastClash.objects.select_related("council__region", "rule")
+        params = self.request.query_params
+        region = council = None
+        if params.get("region"):
+            region = Region.objects.filter(slug=params["region"]).first()
+            if region is None:
+                raise ValidationError({"region": [f"No region has the slug ‘{params['region']}’."]})
+        if params.get("council"):
+            council = council_find(params["council"])
+            if council is None:
+                raise ValidationError(
+                    {
+                        "council": [
+                            f"No council has the slug, GSS code or name ‘{params['council']}’."
+                        ]
+                    }
+                )
+        return forecast_selectors.clashes_within(self._months(), region=region, council=council)
 
 
 # --- Summaries -------------------------------------------------------------------------------

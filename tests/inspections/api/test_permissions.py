@@ -14,7 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from inspections.models import Cluster, ImportJob
+from inspections.forecast.models import ForecastClash
+from inspections.forecast.services import forecast_recompute
+from inspections.models import Cluster, ImportJob, InspectionOutcome
 from inspections.services.clusters import council_clusters_recheck
 from tests.factories import make_event, make_hours
 
@@ -136,6 +138,10 @@ MATRIX = [
         expect(viewer_a=200, editor_a=200, editor_b=403, lga_officer=200, administrator=200),
     ),
     ("get", "/api/v1/clusters/{cluster_a}/acknowledge/", None, NOT_ALLOWED),
+    ("get", "/api/v1/forecast-clashes/", None, READ_ALL),
+    ("post", "/api/v1/forecast-clashes/", None, NOT_ALLOWED),
+    ("get", "/api/v1/forecast-clashes/{forecast_clash}/", None, READ_ALL),
+    ("delete", "/api/v1/forecast-clashes/{forecast_clash}/", None, NOT_ALLOWED),
     ("get", "/api/v1/summaries/councils/", None, READ_ALL),
     ("post", "/api/v1/summaries/councils/", None, NOT_ALLOWED),
     ("get", "/api/v1/summaries/regions/", None, READ_ALL),
@@ -165,6 +171,14 @@ def world(request, council_a, council_b, north_west):
     entry_a = make_hours(event_a, 40)
     make_hours(make_event(council_b, "jtai", date(2025, 5, 5)), 12)
     council_clusters_recheck(council_id=council_a.pk, alert=False)
+    make_event(
+        council_a,
+        "area_send_full",
+        date(2024, 3, 11),
+        outcome=InspectionOutcome.objects.get(code="inconsistent"),
+    )
+    make_event(council_a, "ilacs_standard", date(2027, 2, 1), days=10)
+    forecast_recompute(as_of=date(2026, 11, 30), alert=False)
     job_a = ImportJob.objects.create(
         kind="events", file_name="a.csv", content=b"", created_by=users["editor_a"]
     )
@@ -176,6 +190,7 @@ def world(request, council_a, council_b, north_west):
         "entry_a": entry_a.pk,
         "cluster_a": Cluster.objects.get(council=council_a).pk,
         "job_a": job_a.pk,
+        "forecast_clash": ForecastClash.objects.filter(likelihood_24__gte=0.2).first().pk,
     }
     return users, objects
 
