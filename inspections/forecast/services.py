@@ -15,24 +15,22 @@ Safe to run twice: each batch locks its councils' rows first, like the cluster r
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from councils.models import Council, CouncilMembership
+from councils.models import Council
 
 from ..models import InspectionEvent, Notice, Source
 from ..outbox import outbox_record
-from ..services.clusters import rules_active
+from ..services.clusters import alert_recipients, emails_send, rules_active
 from . import FORECAST_ALL_TASK
 from .clashes import HORIZONS, LIKELY, Clash, ClashRule, find_clashes, members_of
 from .models import ForecastClash, ForecastCycle, ForecastWindow
@@ -45,8 +43,6 @@ from .windows import (
     forecast_council,
     observe_gaps,
 )
-
-logger = logging.getLogger(__name__)
 
 # Every type a regime reads: targets, anchors, predecessors and what satisfies one.
 FORECAST_TYPES = frozenset(
@@ -304,23 +300,13 @@ def _clashes_store(found: dict, councils: dict, as_of: date, *, alert: bool, res
         result.alerted = len(claimed)
         messages = _alerts_record(ForecastClash.objects.filter(pk__in=claimed), councils)
         if messages:
-            transaction.on_commit(lambda: _emails_send(messages))
+            transaction.on_commit(lambda: emails_send(messages, what="forecast clash"))
 
 
 def _alerts_record(clashes, councils: dict) -> list[EmailMessage]:
+    """A notice per recipient and clash (the cluster alerts' recipients); the e-mails to send."""
     clashes = list(clashes.select_related("rule"))
-    editors = defaultdict(dict)
-    for council_id, user_id, email in CouncilMembership.objects.filter(
-        council_id__in={c.council_id for c in clashes},
-        role=CouncilMembership.Role.EDITOR,
-        user__is_active=True,
-    ).values_list("council_id", "user_id", "user__email"):
-        editors[council_id][user_id] = email
-    officers = dict(
-        get_user_model()
-        .objects.filter(lga_officer__isnull=False, is_active=True)
-        .values_list("pk", "email")
-    )
+    recipients_of = alert_recipients({c.council_id for c in clashes})
     notices, messages = [], []
     for clash in clashes:
         council = councils[clash.council_id]
@@ -328,7 +314,7 @@ def _alerts_record(clashes, councils: dict) -> list[EmailMessage]:
             f"Forecast, not happened: {council}: {clash.summary} "
             f"({round(clash.likelihood_24 * 100)}% likely within 24 months)."
         )
-        recipients = {**officers, **editors[clash.council_id]}
+        recipients = recipients_of(clash.council_id)
         notices.extend(
             Notice(user_id=user_id, forecast_clash_id=clash.pk, message=text[:500])
             for user_id in recipients
@@ -345,15 +331,6 @@ def _alerts_record(clashes, councils: dict) -> list[EmailMessage]:
         )
     Notice.objects.bulk_create(notices, batch_size=1000, ignore_conflicts=True)
     return messages
-
-
-def _emails_send(messages: list[EmailMessage]) -> None:
-    # Claimed and committed before this runs: a mail failure loses e-mails, never repeats them.
-    try:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-    except Exception:
-        logger.exception("Could not send %d forecast clash e-mails", len(messages))
 
 
 def forecast_all_changed(*, alert: bool = True) -> None:

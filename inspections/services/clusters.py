@@ -19,7 +19,7 @@ so two workers re-checking the same council queue up instead of writing over eac
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -362,7 +362,7 @@ def _recheck_batch(
             result.alerted = len(claimed)
             messages = _alerts_record(claimed, councils, events, rules.types)
             if messages:
-                transaction.on_commit(lambda: _emails_send(messages))
+                transaction.on_commit(lambda: emails_send(messages))
     return result
 
 
@@ -465,17 +465,7 @@ def _alerts_record(
     types: dict[int, _Type],
 ) -> list[EmailMessage]:
     """Write a notice per recipient and cluster; return the e-mails to send after commit."""
-    council_ids = {item.council_id for item in claimed.values()}
-    editors = defaultdict(dict)
-    for council_id, user_id, email in CouncilMembership.objects.filter(
-        council_id__in=council_ids, role=CouncilMembership.Role.EDITOR, user__is_active=True
-    ).values_list("council_id", "user_id", "user__email"):
-        editors[council_id][user_id] = email
-    officers = dict(
-        get_user_model()
-        .objects.filter(lga_officer__isnull=False, is_active=True)
-        .values_list("pk", "email")
-    )
+    recipients_of = alert_recipients({item.council_id for item in claimed.values()})
     notices, messages = [], []
     for pk, item in claimed.items():
         council = councils[item.council_id]
@@ -484,7 +474,7 @@ def _alerts_record(
             f"{item.detected.span_days} days ({_day(item.detected.first_date)} to "
             f"{_day(item.detected.last_date)})."
         )
-        recipients = {**officers, **editors[item.council_id]}
+        recipients = recipients_of(item.council_id)
         notices.extend(
             Notice(user_id=user_id, cluster_id=pk, message=summary[:500]) for user_id in recipients
         )
@@ -516,11 +506,27 @@ def _alerts_record(
     return messages
 
 
-def _emails_send(messages: list[EmailMessage]) -> None:
-    # The alert is claimed and its notices committed before this runs, so a crash or a mail
-    # server failure here loses e-mails rather than sending them twice; the notices remain.
+def alert_recipients(council_ids) -> Callable[[int], dict[int, str]]:
+    """Who is told about a council's clusters (and forecast clashes): its active editors and
+    every active LGA officer. Returns a function of the council's id giving {user id: e-mail}."""
+    editors = defaultdict(dict)
+    for council_id, user_id, email in CouncilMembership.objects.filter(
+        council_id__in=set(council_ids), role=CouncilMembership.Role.EDITOR, user__is_active=True
+    ).values_list("council_id", "user_id", "user__email"):
+        editors[council_id][user_id] = email
+    officers = dict(
+        get_user_model()
+        .objects.filter(lga_officer__isnull=False, is_active=True)
+        .values_list("pk", "email")
+    )
+    return lambda council_id: {**officers, **editors[council_id]}
+
+
+def emails_send(messages: list[EmailMessage], *, what: str = "cluster alert") -> None:
+    """Send alert e-mails after their claim committed: a crash or a mail server failure here
+    loses e-mails rather than sending them twice; the notices remain."""
     try:
         with get_connection() as connection:
             connection.send_messages(messages)
     except Exception:
-        logger.exception("Could not send %d cluster alert e-mails", len(messages))
+        logger.exception("Could not send %d %s e-mails", len(messages), what)
