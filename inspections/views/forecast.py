@@ -5,6 +5,7 @@ Forecasts are public information, like inspection dates: every signed-in user se
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from councils.models import Council, Region
@@ -14,6 +15,7 @@ from ..forecast.charts import forecast_timeline, lanes_for
 from ..forecast.clashes import HORIZONS
 from ..forecast.windows import REGIMES, day_text
 
+CLASHES_PER_PAGE = 50
 SOURCE = (
     "stated cycles of Ofsted, Ofsted and CQC and HMI Probation; gaps in Ofsted's published "
     "inspection history"
@@ -43,7 +45,10 @@ def _horizon(request) -> tuple[HorizonForm, int]:
 @login_required
 def forecast_national(request):
     form, months = _horizon(request)
-    clashes = selectors.clash_rows(selectors.clashes_within(months), months)
+    page = Paginator(selectors.clashes_within(months), CLASHES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    clashes = selectors.clash_rows(page.object_list, months)
     return render(
         request,
         "inspections/forecast/national.html",
@@ -53,6 +58,7 @@ def forecast_national(request):
             "horizons": HORIZONS,
             "region_counts": selectors.clash_counts_by_region(),
             "clashes": clashes,
+            "page_obj": page,
             "as_of": selectors.forecast_as_of(),
             "cycles": selectors.stated_cycles_table(),
             "regimes": REGIMES.values(),

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from inspections.forecast.services import forecast_recompute
-from inspections.models import InspectionOutcome, Source
+from inspections.models import ClusterRule, ForecastClash, InspectionOutcome, Source
 from tests.factories import make_council, make_event
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +88,7 @@ def test_every_role_sees_the_same_forecast(request, client_for, forecast, counci
 
 
 def test_the_clash_export_lists_what_the_page_lists(client_for, lga_officer, forecast):
+    """In the same order (the page shows 50 at a time; the export every one)."""
     client = client_for(lga_officer)
     for months in (6, 12, 24):
         page = client.get(reverse("forecast-national"), {"months": months})
@@ -117,3 +118,30 @@ def test_an_unknown_region_is_not_found(client_for, viewer_a, forecast):
 def test_the_navigation_links_the_forecast(client_for, viewer_a, forecast):
     page = client_for(viewer_a).get(reverse("council-list"))
     assert reverse("forecast-national") in body(page)
+
+
+def test_the_national_list_shows_fifty_clashes_a_page(client_for, viewer_a, council_a):
+    rule = ClusterRule.objects.get(name="Back-to-back")
+    ForecastClash.objects.bulk_create(
+        ForecastClash(
+            council=council_a,
+            rule=rule,
+            member_key=f"a+b{n}",
+            members=[],
+            summary=f"Clash {n}",
+            likelihood_6=0.5,
+            likelihood_12=0.6,
+            likelihood_24=0.7,
+            likely_date=date(2027, 1, 1),
+            first_date=date(2027, 1, 1),
+            last_date=date(2027, 3, 1),
+            as_of=AS_OF,
+        )
+        for n in range(60)
+    )
+    client = client_for(viewer_a)
+    assert len(client.get(reverse("forecast-national")).context["clashes"]) == 50
+    second = client.get(reverse("forecast-national"), {"page": 2, "months": 12})
+    assert len(second.context["clashes"]) == 10
+    exported = body(client.get(reverse("export-forecast-clashes"), {"months": 12}))
+    assert len(list(csv.DictReader(io.StringIO(exported)))) == 60
