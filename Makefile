@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve-prod smoke-prod run test test-fast chromium screenshots frontend lint format benchmark clean
+.PHONY: install serve-prod smoke-prod run test test-fast chromium screenshots frontend lint format benchmark forecast-backtest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ benchmark: install
 	$(BIN)/python -m benchmarks.clusters
 	$(BIN)/python -m benchmarks.dashboards
 	$(BIN)/python -m benchmarks.exports
+
+## Backtest the forecast on the published history loaded by `make run`; JSON in benchmarks/results/, table in the README
+forecast-backtest: install
+	$(BIN)/python manage.py forecast_backtest --readme
 
 lint:
 	$(BIN)/ruff check .
