@@ -44,7 +44,7 @@ class ClashBand:
     start: date
     end: date
     title: str
-    label: str = ""  # short: "ILACS + SEND, likely (62%)"
+    label: str = ""  # short: "Back-to-back, 2 inspections, likely (62%)"
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def forecast_timeline(
             label = f"Clash: {first.label}" + (
                 f" (+{len(lane.clashes) - 1} more)" if len(lane.clashes) > 1 else ""
             )
-            x_label = min(max(x_of(first.start), left), right - 7 * len(label))
+            x_label = max(min(x_of(first.start), right - 6.5 * len(label)), left)
             body.append(
                 f'<text x="{_n(x_label)}" y="{_n(top + 13)}" font-size="11" font-weight="700" '
                 f'fill="{CLASH_STROKE}">{_e(label)}</text>'
@@ -224,13 +224,14 @@ def lanes_for(councils, windows_by_council, clashes_by_council, *, start, end) -
             if w.earliest and w.latest and w.earliest <= end and w.latest >= start
         ]
         bands = [
+            # The rule's window ending when the pile-up is most likely complete.
             ClashBand(
+                max(clash.likely_date - timedelta(days=clash.rule.window_days), clash.first_date),
                 clash.likely_date,
-                min(clash.likely_date + timedelta(days=clash.rule.window_days), clash.last_date),
                 f"{council.name}: {clash.summary} ({round(clash.likelihood_24 * 100)}% within "
                 "24 months)",
-                " + ".join(member["label"] for member in clash.members)
-                + f", {likelihood_label(clash.likelihood_24).lower()} "
+                f"{clash.rule.name}, {len(clash.members)} inspections, "
+                f"{likelihood_label(clash.likelihood_24).lower()} "
                 f"({round(clash.likelihood_24 * 100)}%)",
             )
             # Most likely first: its label is the one drawn.

@@ -101,7 +101,10 @@ class Clash:
     rule: ClashRule
     members: tuple[Member, ...]
     likelihood: Mapping[int, float]  # months of horizon: probability
-    likely_date: date  # the most likely first day on site of the first member
+    # When the pile-up is most likely complete: the latest of the members' most likely starts,
+    # within the rule's window of the most likely first start (a forecast date, never a past one
+    # when a forecast member is still to come).
+    likely_date: date
     first_date: date  # the earliest the clash could begin
     last_date: date  # the latest its last member could start
 
@@ -266,11 +269,12 @@ def _likelihood(rule, group, gap, ends) -> Clash | None:
             totals[months] += value if day + gap <= end else term(day, end)
     if best_day is None:
         return None
+    complete = min(max(m.likely for m in group), date.fromordinal(best_day) + timedelta(gap))
     return Clash(
         rule,
         tuple(sorted(group, key=lambda m: (m.likely, m.key))),
         {months: min(max(total, 0.0), 1.0) for months, total in totals.items()},
-        date.fromordinal(best_day),
+        max(complete, date.fromordinal(best_day)),
         date.fromordinal(first_day),
         min(date.fromordinal(last), date.fromordinal(last_day) + timedelta(gap)),
     )
