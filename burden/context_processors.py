@@ -17,6 +17,8 @@ def _nav_items(request, access):
     items.append(("Councils", reverse("council-list")))
     items.append(("Clusters", reverse("cluster-list")))
     items.append(("Forecast", reverse("forecast-national")))
+    items.append(("Inadequate journey", reverse("inadequate-journey")))
+    items.append(("Evidence pack", reverse("evidence-pack")))
     if access.is_admin or (access.role == "editor" and access.council_id):
         items.append(("Import", reverse("import-start")))
     items.append(("About the data", reverse("about")))

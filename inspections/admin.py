@@ -4,6 +4,8 @@ from django.urls import path
 from . import services
 from .admin_published import published_load_view
 from .cluster_forms import ClusterRuleForm
+from .cost import services as cost_services
+from .cost.models import CostRate, ReferenceFigure
 from .models import (
     Cluster,
     ClusterRule,
@@ -171,3 +173,38 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 
 from .forecast import admin as forecast_admin  # noqa: E402, F401  (registers the forecast's admin)
+
+# --- Cost in pounds -----------------------------------------------------------------------------
+
+
+@admin.register(CostRate)
+class CostRateAdmin(admin.ModelAdmin):
+    """National defaults (no council) and councils' own rates, each with its public source."""
+
+    list_display = ["__str__", "team", "council", "applies_from", "hourly_rate", "source"]
+    list_filter = ["team", ("council", admin.EmptyFieldListFilter)]
+    search_fields = ["council__name", "source", "basis"]
+    autocomplete_fields = ["council"]
+    fieldsets = [
+        (None, {"fields": ["council", "team", "applies_from", "hourly_rate"]}),
+        (
+            "Where the figure comes from (shown beside it in the README, pages and exports)",
+            {"fields": ["basis", "source", "source_url", "source_note"]},
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        cost_services.cost_rate_save(rate=obj)
+
+    def delete_model(self, request, obj):
+        cost_services.cost_rate_delete(rate=obj)
+
+    def delete_queryset(self, request, queryset):
+        for rate in queryset:
+            cost_services.cost_rate_delete(rate=rate)
+
+
+@admin.register(ReferenceFigure)
+class ReferenceFigureAdmin(admin.ModelAdmin):
+    list_display = ["label", "amount", "per", "family", "source_date", "is_active"]
+    list_filter = ["family", "is_active"]

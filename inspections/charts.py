@@ -346,8 +346,10 @@ def timeline_chart(
     end: date,
     families: Sequence[tuple[str, str]],
     summary: str,
+    band_labels: dict[str, str] | None = None,
 ) -> Chart:
-    """Lanes across the years from ``start`` to ``end``; bands behind marks show clusters."""
+    """Lanes across the years from ``start`` to ``end``; bands behind marks show clusters
+    (or what ``band_labels`` names in the key, by band severity)."""
     label_width, left, right, top, row = 230, 240, WIDTH - 16, 30, 22
     end = max(end, start + timedelta(days=1))
     span = (end - start).days
@@ -429,6 +431,7 @@ def timeline_chart(
     for severity in ("high", "medium", "low"):
         if severity in severities:
             fill, stroke, label = CLUSTER_STYLES[severity]
+            label = (band_labels or {}).get(severity, label)
             swatch = (
                 f'<rect x="-8" y="-8" width="16" height="16" fill="{fill}" stroke="{stroke}" '
                 f'stroke-dasharray="4 2"/>'

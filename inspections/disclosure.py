@@ -27,7 +27,7 @@ other councils, only figures protected by the standard techniques of official st
    councils other than the user's own have hours in scope, rounded as above.
 
 The README's "Security" section states the same rule for readers. The burden selectors (and
-through them the dashboards, charts and CSV exports; later the API and the cost figures) apply it;
+through them the dashboards, charts and CSV exports, the API and the cost figures) apply it;
 nothing else decides what another council's hours may show.
 """
 
@@ -48,6 +48,7 @@ __all__ = [
     "DOMINANCE_SHARE",
     "MEDIAN_MIN_COUNCILS",
     "MIN_OTHER_COUNCILS",
+    "COST_ROUNDING_BASE",
     "ROUNDING_BASE",
     "HoursCell",
     "HoursCells",
@@ -57,6 +58,7 @@ __all__ = [
     "hours_cells",
     "median_hours",
     "reporting_period",
+    "round_cost",
     "round_hours",
     "round_hours_per_event",
     "rule_in_words",
@@ -68,6 +70,8 @@ MIN_OTHER_COUNCILS = 3
 DOMINANCE_SHARE = Decimal("0.8")
 # Hours figures are rounded to the nearest this many hours.
 ROUNDING_BASE = Decimal("10")
+# Cost figures (hours × rates, ``inspections.cost``) are rounded to the nearest this many pounds.
+COST_ROUNDING_BASE = Decimal("100")
 # A median of councils' hours needs at least this many other councils with hours.
 MEDIAN_MIN_COUNCILS = 5
 FINANCIAL_YEAR_FIRST_MONTH = 4  # April
@@ -128,6 +132,15 @@ def round_hours(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
     return (Decimal(value) / ROUNDING_BASE).quantize(_ONE, rounding=ROUND_HALF_UP) * ROUNDING_BASE
+
+
+def round_cost(value: Decimal | None) -> Decimal | None:
+    """Pounds rounded to the nearest COST_ROUNDING_BASE (half up); None stays None. The cost of
+    publishable cells only (``inspections.cost.selectors``) is rounded so, like their hours."""
+    if value is None:
+        return None
+    base = COST_ROUNDING_BASE
+    return (Decimal(value) / base).quantize(_ONE, rounding=ROUND_HALF_UP) * base
 
 
 def round_hours_per_event(hours: Decimal | None, events: int) -> Decimal | None:

@@ -45,9 +45,11 @@ from councils.models import Council, Region
 
 from . import selectors
 from .cluster_forms import ClusterFilter
+from .cost import selectors as cost_selectors
 from .forecast import selectors as forecast_selectors
 from .forecast.clashes import HORIZONS, likelihood_label
 from .forecast.models import ForecastWindow
+from .journey import selectors as journey_selectors
 from .models import Cluster, ClusterRule, Family, InspectionEvent, InspectionType, Source
 from .selectors import burden
 from .selectors import clusters as cluster_selectors
@@ -556,6 +558,11 @@ SUMMARY_HEADER = [
     "clusters",
     "shortest_gap_days",
     "most_formal_inspections_in_12_months",
+    "population_0_25",
+    "cost_gbp",
+    "cost_per_event_gbp",
+    "cost_per_10000_children_gbp",
+    "cost_rates",
     "demo",
 ]
 MEDIAN_ROW_NAME = "Median council"
@@ -592,7 +599,9 @@ def summary_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
     with_demo = burden.councils_with_demo(scope)
     period_from, period_to = _summary_period(scope)
     cell = number_format.export_cell
+    costs = cost_selectors.council_costs(scope, access)
     for row in rows:
+        cost = costs[row.council_id]
         yield neutralise_cells(
             [
                 gss_codes.get(row.council_id, ""),
@@ -608,6 +617,11 @@ def summary_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
                 row.clusters,
                 row.shortest_gap_days,
                 row.most_in_12_months,
+                cost.population_0_25,
+                cell(cost.cost, shown=cost.shown),
+                cell(cost.cost_per_event, shown=cost.shown),
+                cell(cost.cost_per_10k, shown=cost.shown),
+                cost.rates_used if cost.shown else number_format.NOT_SHOWN,
                 "yes" if row.council_id in with_demo else "no",
             ]
         )
@@ -624,6 +638,7 @@ def summary_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
         .exists()
     )
     hours_shown = median.staff_hours is not None
+    cost_median = cost_selectors.cost_medians(median_scope, access)
     yield neutralise_cells(
         [
             "",
@@ -639,6 +654,11 @@ def summary_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
             cell(median.clusters),
             cell(median.shortest_gap_days),
             cell(median.most_in_12_months),
+            cell(cost_median.population_0_25),
+            cell(cost_median.cost, shown=cost_median.shown),
+            cell(cost_median.cost_per_event, shown=cost_median.shown),
+            cell(cost_median.cost_per_10k, shown=cost_median.shown),
+            "",
             "yes" if median_demo else "no",
         ]
     )
@@ -762,6 +782,193 @@ def forecast_clash_rows(access: UserAccess, filters: ExportFilters) -> Iterator[
         )
 
 
+# --- Cost in pounds ------------------------------------------------------------------------
+
+COST_RATES_HEADER = [
+    "whose",
+    "team",
+    "team_name",
+    "applies_from",
+    "applies_until",
+    "cost_per_hour_gbp",
+    "basis",
+    "source",
+    "source_url",
+    "source_note",
+]
+
+
+def cost_rate_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
+    """The rates that cost the figures: national defaults, and the councils' own rates this
+    user may see (of the council or region in the filters)."""
+    format_row = row_formatter([TEXT] * 3 + [VALUE] * 2 + [DECIMAL] + [TEXT] * 4)
+    council_ids = None
+    if filters.council is not None:
+        council_ids = {filters.council.pk}
+    elif filters.region is not None:
+        council_ids = set(filters.region.councils.values_list("pk", flat=True))
+    for rate in cost_selectors.rates_visible(access):
+        if None not in (rate.council_id, council_ids) and rate.council_id not in council_ids:
+            continue
+        yield format_row(
+            [
+                rate.whose,
+                rate.team,
+                rate.team_label,
+                rate.applies_from,
+                rate.applies_to,
+                rate.hourly_rate,
+                rate.basis,
+                rate.source,
+                rate.source_url,
+                rate.source_note,
+            ]
+        )
+
+
+COST_BY_YEAR_HEADER = [
+    "scope",
+    "financial_year",
+    "events",
+    "staff_hours",
+    "cost_gbp",
+    "cost_per_10000_children_gbp",
+    "demo",
+]
+
+
+def cost_by_year_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
+    """Cost by financial year of the whole scope (England, a region or a council)."""
+    scope = filters.burden_filters()
+    totals = cost_selectors.cost_totals(scope, access)
+    place = filters.council or filters.region
+    format_row = row_formatter([TEXT] * 2 + [VALUE] + [DECIMAL] * 3 + [YES_NO])
+    for year in cost_selectors.cost_by_year(scope, access):
+        yield format_row(
+            [
+                str(place) if place else "England",
+                year.label,
+                year.events,
+                year.staff_hours,
+                year.cost,
+                year.cost_per_10k,
+                totals.includes_demo,
+            ]
+        )
+
+
+# --- The inadequate journey ----------------------------------------------------------------
+
+JOURNEY_HEADER = [
+    "council_gss_code",
+    "council_name",
+    "region",
+    "judged_inadequate_on",
+    "inspection_type",
+    "on_site_start",
+    "monitoring_visits_after",
+    "focused_visits_after",
+    "dfe_intervention_steps_after",
+    "events_while_inadequate",
+    "days_to_next_judgement_or_today",
+    "staff_hours_while_inadequate",
+    "cost_while_inadequate_gbp",
+    "next_judgement",
+    "next_judged_on",
+    "improved_at_next",
+    "demo",
+]
+
+
+def journey_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
+    """One row per inadequate judgement in scope and what followed it (the journey page's)."""
+    format_row = row_formatter(
+        [TEXT] * 3 + [VALUE] + [TEXT] + [VALUE] * 6 + [DECIMAL] * 2 + [TEXT, VALUE, TEXT, YES_NO]
+    )
+    for row in journey_selectors.journey_rows(filters.burden_filters(), access):
+        improved = "" if row.improved is None else ("yes" if row.improved else "no")
+        yield format_row(
+            [
+                row.gss_code,
+                row.council_name,
+                row.region_name,
+                row.judged_on,
+                row.inspection_type,
+                row.on_site_start,
+                row.monitoring_visits,
+                row.focused_visits,
+                row.dfe_steps,
+                row.events,
+                row.days,
+                row.staff_hours,
+                row.cost,
+                row.next_outcome,
+                row.next_judged_on,
+                improved,
+                row.includes_demo,
+            ]
+        )
+
+
+JOURNEY_FIGURES_HEADER = [
+    "scope",
+    "councils_judged_inadequate",
+    "inadequate_judgements",
+    "spells_completed",
+    "spells_still_open",
+    "median_days_inadequate",
+    "shortest_days_inadequate",
+    "longest_days_inadequate",
+    "longest_open_spell_days_so_far",
+    "judgements_with_a_next_judgement",
+    "improved_at_next",
+    "share_improved_at_next_percent",
+    "events_per_year_while_inadequate",
+    "events_per_year_while_good",
+    "formal_inspections_per_year_while_inadequate",
+    "formal_inspections_per_year_while_good",
+    "good_spells",
+    "staff_hours_while_inadequate",
+    "cost_while_inadequate_gbp",
+    "demo",
+]
+
+
+def journey_figure_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
+    """The national (or regional, or council) figures, then each region's for England."""
+    scope = filters.burden_filters()
+    demo = journey_selectors.journeys_include_demo(journey_selectors.journey_rows(scope, access))
+    format_row = row_formatter([TEXT] + [VALUE] * 18 + [YES_NO])
+    cell = number_format.export_cell
+    for item in journey_selectors.journey_figures(scope, access):
+        f = item.figures
+        shown = item.cost is not None
+        yield format_row(
+            [
+                item.name,
+                f.councils,
+                f.journeys,
+                f.spells_closed,
+                f.spells_open,
+                cell(f.median_days_inadequate),
+                f.shortest_days_inadequate,
+                f.longest_days_inadequate,
+                f.longest_open_days,
+                f.with_next_judgement,
+                f.improved_at_next,
+                cell(f.share_improved),
+                cell(f.events_per_year_inadequate),
+                cell(f.events_per_year_good),
+                cell(f.formal_per_year_inadequate),
+                cell(f.formal_per_year_good),
+                f.good_spells,
+                cell(item.staff_hours, shown=shown),
+                cell(item.cost, shown=shown),
+                demo,
+            ]
+        )
+
+
 # --- The exports, by name ------------------------------------------------------------------
 
 
@@ -783,6 +990,17 @@ EXPORTS: dict[str, Export] = {
     ),
     "forecast_clashes": Export(
         "forecast_clashes", "forecast-clashes", FORECAST_CLASH_HEADER, forecast_clash_rows
+    ),
+    "cost_rates": Export("cost_rates", "cost-rates", COST_RATES_HEADER, cost_rate_rows),
+    "cost_by_year": Export("cost_by_year", "cost-by-year", COST_BY_YEAR_HEADER, cost_by_year_rows),
+    "inadequate_journeys": Export(
+        "inadequate_journeys", "inadequate-journeys", JOURNEY_HEADER, journey_rows
+    ),
+    "inadequate_journey_figures": Export(
+        "inadequate_journey_figures",
+        "inadequate-journey-figures",
+        JOURNEY_FIGURES_HEADER,
+        journey_figure_rows,
     ),
 }
 

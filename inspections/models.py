@@ -495,5 +495,7 @@ class OutboxEntry(models.Model):
         return f"{self.task}({self.key})"
 
 
-# The forecast's models live with the forecast; imported here so that Django registers them.
+# The forecast's and the cost rates' models live in their own homes (inspections/forecast/,
+# inspections/cost/); imported here so that Django registers them.
+from .cost.models import CostRate, ReferenceFigure  # noqa: E402, F401
 from .forecast.models import ForecastClash, ForecastCycle, ForecastWindow  # noqa: E402, F401

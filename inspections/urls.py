@@ -2,14 +2,23 @@ from django.urls import path
 
 from . import views
 from .views import clusters as cluster_views
+from .views import cost as cost_views
 from .views import dashboards as dashboard_views
+from .views import evidence as evidence_views
 from .views import exports as export_views
 from .views import forecast as forecast_views
 from .views import imports as import_views
+from .views import journey as journey_views
 
 urlpatterns = [
     path("councils/<slug:slug>/", views.council_detail, name="council-detail"),
     path("councils/<slug:slug>/events/new/", views.event_create, name="event-create"),
+    path("councils/<slug:slug>/cost-rates/", cost_views.council_rates, name="council-cost-rates"),
+    path(
+        "councils/<slug:slug>/cost-rates/<int:pk>/delete/",
+        cost_views.council_rate_delete,
+        name="council-cost-rate-delete",
+    ),
     path("events/<int:pk>/", views.event_detail, name="event-detail"),
     path("events/<int:pk>/edit/", views.event_edit, name="event-edit"),
     path("events/<int:pk>/delete/", views.event_delete, name="event-delete"),
@@ -55,6 +64,33 @@ urlpatterns = [
     # Forecasts of coming inspections and clashes
     path("forecast/", forecast_views.forecast_national, name="forecast-national"),
     path("forecast/regions/<slug:slug>/", forecast_views.forecast_region, name="forecast-region"),
+    path(
+        "exports/cost-rates.csv",
+        export_views.export_csv,
+        {"name": "cost_rates"},
+        name="export-cost-rates",
+    ),
+    path(
+        "exports/cost-by-year.csv",
+        export_views.export_csv,
+        {"name": "cost_by_year"},
+        name="export-cost-by-year",
+    ),
+    path(
+        "exports/inadequate-journeys.csv",
+        export_views.export_csv,
+        {"name": "inadequate_journeys"},
+        name="export-inadequate-journeys",
+    ),
+    path(
+        "exports/inadequate-journey-figures.csv",
+        export_views.export_csv,
+        {"name": "inadequate_journey_figures"},
+        name="export-inadequate-journey-figures",
+    ),
+    path("inadequate-journey/", journey_views.inadequate_journey, name="inadequate-journey"),
+    path("evidence-pack/", evidence_views.evidence_pack_page, name="evidence-pack"),
+    path("evidence-pack/pack.zip", evidence_views.evidence_pack_zip, name="evidence-pack-zip"),
     # Imports from council spreadsheets
     path("imports/", import_views.import_start, name="import-start"),
     path("imports/jobs/<int:pk>/", import_views.import_job_detail, name="import-job"),

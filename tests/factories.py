@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from councils.models import Council, CouncilMembership, LgaOfficer, Region
 from inspections import services
-from inspections.models import InspectionEvent, InspectionType, StaffTime
+from inspections.models import CostRate, InspectionEvent, InspectionType, StaffTime
 
 PASSWORD = "a-test-password-123"
 
@@ -28,6 +28,8 @@ def ensure_reference_data():
         importlib.import_module("inspections.migrations.0002_reference_data").seed(apps, None)
     if not ForecastCycle.objects.exists():
         importlib.import_module("inspections.migrations.0006_forecast_cycles").seed(apps, None)
+    if not CostRate.objects.exists():
+        importlib.import_module("inspections.migrations.0008_cost_rate_defaults").seed(apps, None)
 
 
 def make_region(name="North West", code="E12000002"):

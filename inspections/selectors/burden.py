@@ -677,6 +677,13 @@ def exact_hours(filters: BurdenFilters, access: UserAccess) -> bool:
     )
 
 
+def publishable_cells(filters: BurdenFilters, access: UserAccess) -> disclosure.HoursCells:
+    """The hours cells this user may see for these filters (over whole reporting periods):
+    every figure about other councils' hours, and their cost (``inspections.cost``), is a sum
+    of these."""
+    return _publishable_cells(filters, access)
+
+
 def _publishable_cells(filters: BurdenFilters, access: UserAccess) -> disclosure.HoursCells:
     scope = reporting_filters(filters)
     return _cached(

@@ -28,3 +28,19 @@ def figure(value, blank: str = "–") -> str:
     if value is None or value == "":
         return blank
     return number_format.page_number(value)
+
+
+@register.filter
+def pounds(value, blank: str = NOT_SHOWN) -> str:
+    """Money on a page: whole pounds with separators ("£1,235"), or ``blank`` where None."""
+    if value is None or value == "":
+        return blank
+    return "£" + number_format.page_decimal(value, 0)
+
+
+@register.filter
+def pence(value, blank: str = NOT_SHOWN) -> str:
+    """Money to the penny ("£26.11"), for rates and small per-unit figures."""
+    if value is None or value == "":
+        return blank
+    return "£" + number_format.page_decimal(value, 2)

@@ -20,9 +20,9 @@ def export_url(name, filters=None, region=None, council=None, sort=None) -> str:
     params = {}
     if filters is not None:
         params.update(filters_query(filters, region_slug=region.slug if region else ""))
-    elif region is not None:
+    elif region:
         params["region"] = region.slug
-    if council is not None:
+    if council:  # an unset template variable comes as ""
         params["council"] = council.slug
     if sort:
         params["sort"] = sort

@@ -10,6 +10,7 @@ from councils.access import access_for
 from councils.models import Council
 
 from .. import selectors, services
+from ..cost.selectors import event_cost
 from ..filters import EventFilter
 from ..forms import EventForm, StaffTimeFormSet
 from ..models import InspectionEvent
@@ -104,6 +105,7 @@ def event_detail(request, pk):
             "council": event.council,
             "show_hours": show_hours,
             "hours": selectors.event_hours_table(event) if show_hours else None,
+            "cost": event_cost(event, access),
             "entries": event.staff_time.all() if show_hours else None,
             "can_edit": access.can_edit_council(event.council_id),
             "event_clusters": cluster_selectors.clusters_of_event(access, event),

@@ -17,6 +17,7 @@ from ..dashboard_filters import BurdenFilterSet, filters_query, query_string, qu
 from ..models import Family, InspectionType
 from ..selectors import burden
 from ..selectors.burden import BurdenFilters
+from . import cost as cost_views
 
 TEMPLATE = "inspections/dashboards/dashboard.html"
 _PERIOD_KEYS = {
@@ -185,6 +186,7 @@ def _figures(request, access: UserAccess, filters: BurdenFilters, *, region: Reg
         "quarters_chart": dashboard_charts.quarters_figure(quarters, chart_id="events-per-quarter"),
         "sees_all_hours": access.sees_all_hours,
         "disclosure_note": disclosure.rule_in_words(access, filters.date_from, filters.date_to),
+        "cost": cost_views.cost_context(filters, access, with_regions=region is None),
         "scope_label": scope_label(filters, region),
         # Region links keep the period, family and type.
         "region_query": query_string(filters_query(filters)),
@@ -254,5 +256,7 @@ def council_burden_context(request, council: Council, event_filter, access: User
             "quarters_chart": dashboard_charts.quarters_figure(
                 quarters, chart_id="events-per-quarter"
             ),
+            "cost": cost_views.cost_context(council_filters, access, with_regions=False),
+            "filters": council_filters,
         },
     }

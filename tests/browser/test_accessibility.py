@@ -40,7 +40,7 @@ SCREENSHOT_ROLE = {
 # reset (the service does not offer it).
 NOT_PAGES = re.compile(
     r"export|download|csv|delete|log_?out|login|password_reset|reset|api|status|"
-    r"progress|template|json|svg|health|poll"
+    r"progress|template|json|svg|zip|health|poll"
 )
 
 
