@@ -33,6 +33,7 @@ PACK_EXPORTS = [
     ("inadequate-journeys.csv", "inadequate_journeys"),
     ("inadequate-journey-figures.csv", "inadequate_journey_figures"),
     ("clusters.csv", "clusters"),
+    ("forecast-clashes.csv", "forecast_clashes"),
 ]
 PNG_WIDTH = 1920  # pixels: the 960-unit chart at twice the size, sharp in a slide or a report
 HEADER_HEIGHT = 78

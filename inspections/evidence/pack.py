@@ -22,6 +22,8 @@ from .. import charts, dashboard_charts
 from ..cost import selectors as cost_selectors
 from ..cost.rates import PER_POPULATION
 from ..exports import ExportFilters
+from ..forecast import selectors as forecast_selectors
+from ..forecast.clashes import LIKELY
 from ..journey import charts as journey_charts
 from ..journey import selectors as journey_selectors
 from ..models import InspectionEvent, Source, StaffTime
@@ -29,6 +31,7 @@ from ..selectors import burden
 from ..selectors.burden import BurdenFilters
 
 NOT_SHOWN = "not shown"
+FORECAST_MONTHS = 12  # the horizon of the forecast clashes in the pack (the exports' default)
 
 
 def _count(value) -> str:
@@ -133,6 +136,10 @@ DEFINITIONS = [
     f"Cost per {PER_POPULATION:,} children and young people: the cost of councils with a recorded "
     "0–25 population, divided by that population, times 10,000.",
     "Financial year: April to March, by the event's first day on site.",
+    f"Forecast clashes: coming inspections of one council forecast to fall too close together "
+    f"(under the cluster rules) within the next {FORECAST_MONTHS} months, at least possible "
+    "(20% or more); likely means 50% or more. From the forecast's stored windows, whatever the "
+    "period chosen.",
     "Hours and cost of a single council are shown only to its own users, LGA officers and "
     "administrators; a total that would reveal one other council's figures is not shown.",
 ]
@@ -221,6 +228,11 @@ def evidence_pack(
     includes_demo = _includes_demo(filters) or journey_selectors.journeys_include_demo(journey_rows)
     staff_hours = team_phase.total if team_phase is not None else None
     f = journey_scope.figures
+    clashes = forecast_selectors.clashes_within(
+        FORECAST_MONTHS, region=export_filters.region, council=export_filters.council
+    )
+    clashes_listed = clashes.count()
+    clashes_likely = clashes.filter(**{f"likelihood_{FORECAST_MONTHS}__gte": LIKELY}).count()
     headline = [
         Headline(
             "events",
@@ -308,6 +320,20 @@ def evidence_pack(
             f.events_per_year_good,
             _plain(f.events_per_year_good),
             "inadequate-journey-figures.csv: events_per_year_while_good",
+        ),
+        Headline(
+            "forecast_clashes",
+            f"Forecast clashes in the next {FORECAST_MONTHS} months (possible or likely)",
+            clashes_listed,
+            _count(clashes_listed),
+            "forecast-clashes.csv: rows",
+        ),
+        Headline(
+            "forecast_clashes_likely",
+            "Of them likely (50% or more)",
+            clashes_likely,
+            _count(clashes_likely),
+            "forecast-clashes.csv: rows whose likelihood is 'likely'",
         ),
     ]
     pack_charts = [

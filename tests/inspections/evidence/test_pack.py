@@ -89,6 +89,7 @@ def test_the_zip_holds_every_csv_with_its_header_and_every_chart(world, client_f
         ("inadequate-journeys.csv", "inadequate_journeys"),
         ("inadequate-journey-figures.csv", "inadequate_journey_figures"),
         ("clusters.csv", "clusters"),
+        ("forecast-clashes.csv", "forecast_clashes"),
     ]:
         text = archive.read(name).decode("utf-8-sig")
         assert next(csv.reader(io.StringIO(text))) == exports.EXPORTS[export].header
