@@ -257,3 +257,33 @@ def test_the_readme_table_is_regenerated_from_the_json(tmp_path, monkeypatch):
     assert "| 2023-01-01 | 10 | 3 | 40% | 30% | 196 | 381 | 500 | 365 |" in text
     assert "does not beat" not in text and "On every as-of date" in text
     assert text.startswith("Intro\n") and text.endswith("After\n") and "old" not in text
+
+
+def test_the_forecast_is_recomputed_nightly_and_after_an_administrator_edits_a_cycle(
+    client_for, administrator
+):
+    from django.conf import settings
+    from django.urls import reverse
+
+    from inspections.forecast import FORECAST_ALL_TASK
+    from inspections.models import OutboxEntry
+
+    nightly = settings.CELERY_BEAT_SCHEDULE["nightly-forecast"]
+    assert nightly["task"] == FORECAST_ALL_TASK
+    cycle = ForecastCycle.objects.get(regime="hmip_youth_justice", after_outcome="")
+    response = client_for(administrator).post(
+        reverse("admin:inspections_forecastcycle_change", args=[cycle.pk]),
+        {
+            "regime": cycle.regime,
+            "after_outcome": "",
+            "earliest_months": "",
+            "likely_months": "60",
+            "latest_months": "",
+            "wording": "every youth justice service inspected over about 5 years",
+            "source": cycle.source,
+            "source_url": "",
+        },
+    )
+    assert response.status_code == 302
+    assert ForecastCycle.objects.get(pk=cycle.pk).likely_months == 60
+    assert OutboxEntry.objects.filter(task=FORECAST_ALL_TASK).exists()
