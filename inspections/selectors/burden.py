@@ -54,7 +54,7 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Func, IntegerField, Q, Sum
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Sum
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
@@ -69,6 +69,7 @@ from ..models import (
     InspectionType,
     Phase,
     Source,
+    StaffTime,
     StaffTimeRollup,
     Team,
 )
@@ -739,14 +740,24 @@ def sort_league(rows: list[CouncilBurdenRow], sort: str | None) -> list[CouncilB
 
 
 def councils_with_demo(filters: BurdenFilters) -> set[int]:
-    """Councils whose figures in scope include demo data: a demo event or demo hours."""
-    return set(
-        InspectionEvent.objects.filter(filters.events_q())
-        .filter(Q(source=Source.DEMO) | Q(staff_time__is_demo=True))
-        .order_by()
+    """Councils whose figures in scope include demo data: a demo event or demo hours.
+
+    Demo events first (the events alone); only councils without one are looked for among the
+    staff-time entries, each event stopping at its first demo entry, instead of joining every
+    entry in England to every event (1.1-1.6 s for the summary CSV, issue #14).
+    """
+    in_scope = InspectionEvent.objects.filter(filters.events_q()).order_by()
+    with_demo = set(
+        in_scope.filter(source=Source.DEMO).values_list("council_id", flat=True).distinct()
+    )
+    demo_hours = StaffTime.objects.filter(event=OuterRef("pk"), is_demo=True)
+    with_demo |= set(
+        in_scope.exclude(council_id__in=with_demo)
+        .filter(Exists(demo_hours))
         .values_list("council_id", flat=True)
         .distinct()
     )
+    return with_demo
 
 
 def league_table(
