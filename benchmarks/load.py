@@ -1,0 +1,340 @@
+"""Fifty signed-in people at once against the production stack: `python -m benchmarks.load`.
+
+On the national-scale database (DATABASE_URL, seeded as the other benchmarks do), it starts
+`make serve-prod`'s stack (scripts/serve-prod: gunicorn, a Celery worker and beat, DEBUG off,
+Redis cache) on the loopback, creates LOAD_USERS signed-in users (council editors, council
+viewers and LGA officers) and runs locust headless (benchmarks/locustfile.py: page views,
+filtered dashboards, event and staff-time saves, CSV exports) for LOAD_SECONDS after every user
+has started. It writes requests per second, p50, p95, p99 and errors per endpoint, the
+machine's load average before, during and after, and the CPU time of a cached page (measured
+in this process, the server idle) to benchmarks/results/load.json, then regenerates the README's
+table (benchmarks/readme.py).
+
+Also measured, once each: the staff-time form of the event with the most entries (drawn, and
+posted back as it is) and the CPU time of the default England dashboard with its figures cached.
+
+Environment: DATABASE_URL (default a local burden_bench), LOAD_BROKER_URL (Redis for the stack's
+broker and cache, default redis://127.0.0.1:6379/12), LOAD_PORT (8400), LOAD_USERS (50),
+LOAD_SECONDS (120), LOAD_SPAWN_RATE (5 users a second).
+"""
+
+import csv
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.common import ensure_database_exists, ensure_national_data, setup_django
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKER_URL = os.environ.get("LOAD_BROKER_URL", "redis://127.0.0.1:6379/12")
+PORT = int(os.environ.get("LOAD_PORT", "8400"))
+USERS = int(os.environ.get("LOAD_USERS", "50"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "120"))
+SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "5"))
+PASSWORD = "load-benchmark-password-7Qx"  # noqa: S105 - benchmark users on a benchmark database
+GOALS = {"p95_ms_under": 500, "errors": 0, "cached_page_cpu_ms_under": 20}
+EDITOR_COUNCILS = 30
+VIEWERS = 12
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def load_users() -> dict:
+    """Editors of 30 councils, viewers of 12 more, LGA officers for the rest; their events."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from councils.models import Council, CouncilMembership, LgaOfficer, Region
+    from inspections.models import InspectionEvent, Source
+
+    User = get_user_model()
+    rng = random.Random(14)
+    councils = list(Council.objects.filter(is_active=True).order_by("gss_code"))
+    chosen = rng.sample(councils, EDITOR_COUNCILS + VIEWERS)
+    password = make_password(PASSWORD)
+    users = []
+    for n in range(USERS):
+        username = f"load.user.{n:02d}"
+        user, _ = User.objects.update_or_create(
+            username=username, defaults={"password": password, "email": f"{username}@example.org"}
+        )
+        CouncilMembership.objects.filter(user=user).delete()
+        LgaOfficer.objects.filter(user=user).delete()
+        if n < EDITOR_COUNCILS + VIEWERS:
+            council = chosen[n]
+            role = "editor" if n < EDITOR_COUNCILS else "viewer"
+            CouncilMembership.objects.create(user=user, council=council, role=role)
+        else:
+            council = rng.choice(councils)
+            role = "lga"
+            LgaOfficer.objects.create(user=user)
+        events = list(
+            InspectionEvent.objects.filter(council=council, source=Source.DEMO)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:40]
+        )
+        users.append(
+            {
+                "username": username,
+                "council": council.slug,
+                "editor": role == "editor",
+                "events": events,
+            }
+        )
+    return {
+        "password": PASSWORD,
+        "users": users,
+        "regions": list(Region.objects.order_by("slug").values_list("slug", flat=True)),
+    }
+
+
+class Stack:
+    """`scripts/serve-prod` in its own process group, stopped with everything it started."""
+
+    def __init__(self, log: Path):
+        self.log = log
+        self.process = None
+
+    def __enter__(self):
+        env = {
+            **os.environ,
+            "CELERY_BROKER_URL": BROKER_URL,
+            "PORT": str(PORT),
+            "CELERY_BEAT_SCHEDULE_FILE": str(self.log.parent / "celerybeat-schedule"),
+            "SECRET_KEY": "load-benchmark-secret-key-not-for-use",
+            "GUNICORN_ACCESS_LOG": "",
+        }
+        env.pop("DEBUG", None)
+        self.process = subprocess.Popen(
+            [str(ROOT / "scripts" / "serve-prod")],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 300
+        import requests
+
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"serve-prod stopped:\n{self.log.read_text()[-4000:]}")
+            try:
+                if requests.get(f"{BASE}/healthz", timeout=10).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(2)
+        raise SystemExit(f"serve-prod not healthy after 300 s:\n{self.log.read_text()[-4000:]}")
+
+    def __exit__(self, *exc):
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=60)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+class LoadSampler(threading.Thread):
+    """The 1-minute load average every 5 s while the load runs."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.stop = threading.Event()
+
+    def run(self):
+        while not self.stop.wait(5):
+            self.samples.append(os.getloadavg()[0])
+
+
+def run_locust(users_file: Path, folder: Path) -> list[dict]:
+    prefix = folder / "locust"
+    subprocess.run(
+        [
+            sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"),
+            "--headless", "--users", str(USERS), "--spawn-rate", str(SPAWN_RATE),
+            "--run-time", f"{SECONDS + int(USERS / SPAWN_RATE)}s", "--reset-stats",
+            "--host", BASE, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+            "--stop-timeout", "30",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "LOAD_USERS_FILE": str(users_file)},
+        check=False,
+    )  # fmt: skip
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def endpoint_figures(rows: list[dict]) -> tuple[dict, dict]:
+    def figures(row):
+        count = int(row["Request Count"])
+        return {
+            "requests": count,
+            "errors": int(row["Failure Count"]),
+            "requests_per_second": round(float(row["Requests/s"]), 2),
+            "p50_ms": float(row["50%"]) if count else None,
+            "p95_ms": float(row["95%"]) if count else None,
+            "p99_ms": float(row["99%"]) if count else None,
+            "mean_ms": round(float(row["Average Response Time"]), 1),
+        }
+
+    endpoints = {
+        row["Name"]: figures(row)
+        for row in rows
+        if row["Name"] != "Aggregated" and not row["Name"].startswith("sign in")
+    }
+    total = next(figures(row) for row in rows if row["Name"] == "Aggregated")
+    return endpoints, total
+
+
+def largest_staff_time_form() -> dict:
+    """The staff-time form of the event with the most entries: drawn, then posted back."""
+    import requests
+    from django.db.models import Count
+
+    from benchmarks.locustfile import form_fields
+    from councils.models import CouncilMembership
+    from inspections.models import InspectionEvent
+
+    event = (
+        InspectionEvent.objects.annotate(entries=Count("staff_time"))
+        .order_by("-entries", "pk")
+        .values("pk", "entries", "council_id")
+        .first()
+    )
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="load.user.00")
+    CouncilMembership.objects.filter(user=user).update(council_id=event["council_id"])
+    session = requests.Session()
+    login = session.get(f"{BASE}/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+    session.post(
+        f"{BASE}/accounts/login/",
+        data={"username": user.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{BASE}/accounts/login/"},
+    )
+    url = f"{BASE}/events/{event['pk']}/staff-time/"
+    started = time.perf_counter()
+    form = session.get(url)
+    draw_ms = (time.perf_counter() - started) * 1000
+    fields = form_fields(form.text)
+    started = time.perf_counter()
+    saved = session.post(url, data=fields, headers={"Referer": url}, allow_redirects=False)
+    save_ms = (time.perf_counter() - started) * 1000
+    return {
+        "event_entries": event["entries"],
+        "fields_posted": len(fields),
+        "draw_status": form.status_code,
+        "draw_ms": round(draw_ms, 1),
+        "save_status": saved.status_code,
+        "save_ms": round(save_ms, 1),
+        "saves": saved.status_code == 302,
+    }
+
+
+def cached_page_cpu() -> dict:
+    """CPU time of the default England dashboard with its figures cached, in this process.
+
+    The stack's own settings (DEBUG off, the Redis cache of the load run); the page is drawn
+    once to fill the cache, then 20 times; the median of the process CPU time is kept.
+    """
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=f"load.user.{USERS - 1:02d}"))
+    figures = {}
+    for name, url in (
+        ("England dashboard (default)", "/dashboards/"),
+        ("region dashboard (default)", "/regions/north-west/"),
+        ("council page", "/councils/manchester/"),
+    ):
+        client.get(url)
+        times = []
+        for _ in range(20):
+            started = time.process_time()
+            response = client.get(url)
+            times.append((time.process_time() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        times.sort()
+        figures[name] = {"cpu_ms_median": round(times[10], 1), "cpu_ms_best": round(times[0], 1)}
+    return figures
+
+
+def main() -> None:
+    from benchmarks.common import write_results
+
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "load-benchmark-secret-key-not-for-use")
+    os.environ["CELERY_BROKER_URL"] = BROKER_URL
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
+    ensure_database_exists()
+    setup_django()
+    data = ensure_national_data()
+    users = load_users()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        users_file = folder / "users.json"
+        users_file.write_text(json.dumps(users))
+        load_before = os.getloadavg()
+        with Stack(folder / "serve-prod.log"):
+            sampler = LoadSampler()
+            sampler.start()
+            started = time.monotonic()
+            rows = run_locust(users_file, folder)
+            wall = time.monotonic() - started
+            sampler.stop.set()
+            load_after = os.getloadavg()
+            staff_time_form = largest_staff_time_form()
+            cpu = cached_page_cpu()
+    endpoints, total = endpoint_figures(rows)
+    samples = sampler.samples or [load_after[0]]
+    goals = {
+        "p95_ms_under": GOALS["p95_ms_under"],
+        "p95_met": total["p95_ms"] is not None and total["p95_ms"] < GOALS["p95_ms_under"],
+        "errors_met": total["errors"] == 0,
+        "cached_page_cpu_ms_under": GOALS["cached_page_cpu_ms_under"],
+        "cached_page_cpu_met": all(
+            figure["cpu_ms_median"] < GOALS["cached_page_cpu_ms_under"] for figure in cpu.values()
+        ),
+        "staff_time_form_saves": staff_time_form["saves"],
+    }
+    write_results(
+        "load",
+        {
+            "data": data,
+            "stack": "scripts/serve-prod: gunicorn (burden/gunicorn_conf.py), Celery worker and "
+            "beat, DEBUG off, Redis cache; locust in the same machine",
+            "users": USERS,
+            "spawn_rate_per_second": SPAWN_RATE,
+            "measured_seconds": SECONDS,
+            "wall_seconds": round(wall, 1),
+            "load_average": {
+                "before": [round(v, 2) for v in load_before],
+                "during_1min_min": round(min(samples), 2),
+                "during_1min_max": round(max(samples), 2),
+                "during_1min_mean": round(sum(samples) / len(samples), 2),
+                "after": [round(v, 2) for v in load_after],
+            },
+            "total": total,
+            "endpoints": endpoints,
+            "staff_time_form_largest": staff_time_form,
+            "cached_page_cpu_ms": cpu,
+            "goals": goals,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
