@@ -53,6 +53,21 @@ def dashboards_invalidate_later() -> None:
         raise RuntimeError("The cache is still unreachable")
 
 
+@shared_task(ignore_result=True, time_limit=300, soft_time_limit=240)
+def warm_dashboards(generation: int) -> int:
+    """Draw the default dashboards of this write generation before anyone asks for them.
+
+    Skipped when another write has bumped the generation since (its own warm-up follows), so a
+    burst of writes costs one drawing. Safe to run twice: the second finds everything cached.
+    """
+    from .selectors.burden import cache_generation
+    from .views.dashboards import warm_default_views
+
+    if cache_generation() != generation:
+        return 0
+    return warm_default_views()
+
+
 # A dropped database connection is retried (the file is saved in one transaction, so nothing
 # of it was saved); any other failure marks the job failed, with nothing saved, and the person
 # who uploaded the file sees that on its page. After imports.IMPORT_MAX_ATTEMPTS starts, it is

@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 DASHBOARD_GENERATION_KEY = "dashboards:generation"
 RECHECK_COUNCIL_TASK = "inspections.tasks.recheck_council"
 DASHBOARDS_INVALIDATE_TASK = "inspections.tasks.dashboards_invalidate_later"
+WARM_DASHBOARDS_TASK = "inspections.tasks.warm_dashboards"
+# A short delay lets a burst of writes end before one warm-up follows them.
+WARM_AFTER_SECONDS = 1
 
 
 def dashboards_invalidate() -> bool:
@@ -46,6 +49,28 @@ def _dashboards_invalidate_or_record() -> None:
         logger.warning("The cache is unreachable: cached dashboards will be dropped later")
         with transaction.atomic():
             outbox_record(DASHBOARDS_INVALIDATE_TASK)
+        return
+    dashboards_warm()
+
+
+def dashboards_warm() -> None:
+    """Have a worker draw the default dashboards of the new generation ahead of visitors.
+
+    Only with a worker: run eagerly (the embedded default) it would make each save draw twenty
+    pages. Best effort, never raises: a warm-up lost to a broker outage only means the first
+    visitor draws the page (inspections.dashboard_cache).
+    """
+    from burden.celery import app
+
+    if app.conf.task_always_eager:
+        return
+    generation = cache.get(DASHBOARD_GENERATION_KEY)
+    if generation is None:
+        return
+    try:
+        app.send_task(WARM_DASHBOARDS_TASK, args=[generation], countdown=WARM_AFTER_SECONDS)
+    except Exception:
+        logger.warning("Could not queue the dashboards' warm-up", exc_info=True)
 
 
 def dashboards_changed() -> None:

@@ -5,14 +5,16 @@ to the templates; every number comes from ``inspections.selectors.burden``.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from councils.access import UserAccess, access_for
 from councils.models import Council, Region
 
-from .. import dashboard_charts, disclosure
+from .. import dashboard_cache, dashboard_charts, disclosure
 from ..dashboard_filters import BurdenFilterSet, filters_query, query_string, quick_periods
 from ..models import Family, InspectionType
 from ..selectors import burden
@@ -20,6 +22,7 @@ from ..selectors.burden import BurdenFilters
 from . import cost as cost_views
 
 TEMPLATE = "inspections/dashboards/dashboard.html"
+FIGURES_TEMPLATE = "inspections/dashboards/_figures.html"
 _PERIOD_KEYS = {
     f"{name}{part}" for name in ("date_from", "date_to") for part in ("", "_day", "_month", "_year")
 }
@@ -86,9 +89,9 @@ def _view_options(request) -> dict:
     }
 
 
-def _timeline_formal_only(request, filters: BurdenFilters) -> bool:
+def _timeline_formal_only(timeline: str | None, filters: BurdenFilters) -> bool:
     """Formal inspections only, unless asked for every event or for a family or type."""
-    if request.GET.get("timeline") == "all":
+    if timeline == "all":
         return False
     return not (filters.family or filters.inspection_type_id)
 
@@ -132,14 +135,51 @@ def _render(request, filterset, filters: BurdenFilters | None, *, region: Region
     access = access_for(request.user)
     context = {"region": region, "filter": filterset, "regions": Region.objects.all()}
     if filters is not None:
-        context.update(_figures(request, access, filters, region=region))
+        options = _view_options(request)
+        context.update(
+            filters=filters,
+            period_links=_period_links(filters, region_slug="", options=options),
+            figures_html=figures_html(
+                access, filters, region=region, sort=options["sort"], timeline=options["timeline"]
+            ),
+        )
     return render(request, TEMPLATE, context)
 
 
-def _figures(request, access: UserAccess, filters: BurdenFilters, *, region: Region | None):
-    sort = request.GET.get("sort") or burden.DEFAULT_SORT
-    formal_only = _timeline_formal_only(request, filters)
-    timeline_param = request.GET.get("timeline") or None
+def figures_html(
+    access: UserAccess,
+    filters: BurdenFilters,
+    *,
+    region: Region | None,
+    sort: str | None = None,
+    timeline: str | None = None,
+) -> str:
+    """A dashboard's figures as HTML, drawn once per filters, sort, timeline option, visibility
+    class and write generation (see inspections.dashboard_cache)."""
+    visibility = burden.visibility_class(access)
+    parts = (region.pk if region else None, filters, sort, timeline, visibility)
+    return dashboard_cache.rendered(
+        "dashboard-figures",
+        parts,
+        lambda: render_to_string(
+            FIGURES_TEMPLATE,
+            _figures(access, filters, region=region, sort=sort, timeline=timeline),
+        ),
+    )
+
+
+def _figures(
+    access: UserAccess,
+    filters: BurdenFilters,
+    *,
+    region: Region | None,
+    sort: str | None,
+    timeline: str | None,
+):
+    sort_param = sort
+    sort = sort or burden.DEFAULT_SORT
+    formal_only = _timeline_formal_only(timeline, filters)
+    timeline_param = timeline
     # On a region page the region is in the path, not in the links' parameters.
     columns = list(burden.LEAGUE_SORTS)
     if region is not None:
@@ -151,6 +191,8 @@ def _figures(request, access: UserAccess, filters: BurdenFilters, *, region: Reg
     quarters = burden.events_per_quarter(filters, access)
     context = {
         "filters": filters,
+        "region": region,
+        "sort_param": sort_param,
         "league": league,
         "league_rows": dashboard_charts.league_table_rows(
             league,
@@ -162,17 +204,14 @@ def _figures(request, access: UserAccess, filters: BurdenFilters, *, region: Reg
             filters, sort, region_slug="", timeline=timeline_param, columns=columns
         ),
         "medians": burden.region_medians(filters, access),
-        "period_links": _period_links(filters, region_slug="", options=_view_options(request)),
         "timeline_table_rows": dashboard_charts.timeline_table_rows(timeline_rows),
         "timeline_formal_only": formal_only,
         "timeline_chart": dashboard_charts.timeline_figure(
             timeline_rows, filters, formal_only=formal_only, chart_id="timeline"
         ),
-        "timeline_toggle_url": query_string(
-            filters_query(filters, sort=request.GET.get("sort"), timeline="all")
-        )
+        "timeline_toggle_url": query_string(filters_query(filters, sort=sort_param, timeline="all"))
         + "#timeline-section",
-        "timeline_formal_url": query_string(filters_query(filters, sort=request.GET.get("sort")))
+        "timeline_formal_url": query_string(filters_query(filters, sort=sort_param))
         + "#timeline-section",
         "type_hours": type_hours,
         "type_hours_chart": dashboard_charts.hours_by_type_figure(
@@ -215,7 +254,7 @@ def council_burden_context(request, council: Council, event_filter, access: User
         event_filter.form.cleaned_data, region_id=council.region_id
     )
     council_filters = region_filters.but(council_id=council.pk)
-    formal_only = _timeline_formal_only(request, council_filters)
+    formal_only = _timeline_formal_only(request.GET.get("timeline"), council_filters)
     row = next(
         (r for r in burden.league_table(region_filters, access) if r.council_id == council.pk),
         None,
@@ -260,3 +299,28 @@ def council_burden_context(request, council: Council, event_filter, access: User
             "filters": council_filters,
         },
     }
+
+
+# Who the default views are drawn for ahead of visitors: LGA officers and administrators (every
+# council's hours), and users who see no council's hours. A council user's view of England
+# shows their own council's hours, so it is drawn on their first visit after a write.
+WARMED_FOR = (
+    UserAccess(is_authenticated=True, is_lga_officer=True),
+    UserAccess(is_authenticated=True),
+)
+
+
+def warm_default_views() -> int:
+    """Draw the default views (England and each region, the default period) into the cache.
+
+    Called by ``inspections.tasks.warm_dashboards`` after a write; returns the pages drawn.
+    """
+    regions = [None, *Region.objects.order_by("name")]
+    for access in WARMED_FOR:
+        for region in regions:
+            data = _with_default_period(QueryDict())
+            if region is not None:
+                data["region"] = region.slug
+            filters = BurdenFilterSet(data).burden_filters()
+            figures_html(access, filters, region=region)
+    return len(regions) * len(WARMED_FOR)
