@@ -290,9 +290,111 @@ def import_benchmark() -> dict:
     return figures
 
 
+def consume(client, url: str) -> dict:
+    started = time.perf_counter()
+    response = client.get(url)
+    size = lines = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    return {"seconds": time.perf_counter() - started, "bytes": size, "lines": lines}
+
+
+def events_export_figures(admin) -> dict:
+    """The England events CSV (every event, all time) against COPY of its own query, and the
+    England summary CSV; three rounds in turn, best of each."""
+    from django.db import connection
+    from django.db.models import F
+    from django.test import Client
+
+    from councils.access import access_for
+    from inspections.exports import (
+        EVENT_COLUMNS,
+        VALUE,
+        ExportFilters,
+        events_for_export,
+        ready_to_write,
+    )
+
+    client = Client()
+    client.force_login(admin)
+    query = ready_to_write(
+        events_for_export(access_for(admin), ExportFilters()).annotate(event_id=F("pk")),
+        [("", "event_id", VALUE), *EVENT_COLUMNS],
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        sql = cursor.mogrify(sql, params)
+    load_before = os.getloadavg()
+    runs = {"copy": [], "view": [], "summary": []}
+    for _ in range(ROUNDS):
+        runs["copy"].append(copy_export(sql))
+        runs["view"].append(consume(client, "/exports/events.csv"))
+        runs["summary"].append(consume(client, "/exports/summary.csv?date_from="))
+    best = {name: min(results, key=lambda r: r["seconds"]) for name, results in runs.items()}
+    rows = best["copy"]["lines"]
+    assert best["view"]["lines"] == rows + 1, (best["view"]["lines"], rows)
+    share = round(best["copy"]["seconds"] / best["view"]["seconds"], 2)
+    return {
+        "rows": rows,
+        "rounds": ROUNDS,
+        "load_average_before": [round(v, 2) for v in load_before],
+        "copy": {
+            "seconds": round(best["copy"]["seconds"], 2),
+            "rows_per_second": round(rows / best["copy"]["seconds"]),
+            "bytes": best["copy"]["bytes"],
+            "runs_seconds": [round(r["seconds"], 2) for r in runs["copy"]],
+        },
+        "view": {
+            "seconds": round(best["view"]["seconds"], 2),
+            "rows_per_second": round(rows / best["view"]["seconds"]),
+            "bytes": best["view"]["bytes"],
+            "share_of_copy": share,
+            "runs_seconds": [round(r["seconds"], 2) for r in runs["view"]],
+        },
+        "summary": {
+            "seconds": round(best["summary"]["seconds"], 2),
+            "bytes": best["summary"]["bytes"],
+            "runs_seconds": [round(r["seconds"], 2) for r in runs["summary"]],
+        },
+        "goal_share_of_copy_at_least": THROUGHPUT_GOAL,
+        "goal_met": share >= THROUGHPUT_GOAL,
+    }
+
+
+def events_only() -> None:
+    """`--events`: measure only the events and summary CSVs, into the existing results."""
+    import json
+
+    from benchmarks.common import RESULTS_DIR
+    from benchmarks.readme import regenerate
+
+    ensure_database_exists()
+    setup_django()
+    ensure_national_data()
+    from django.contrib.auth import get_user_model
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    admin, _ = get_user_model().objects.get_or_create(
+        username="benchmark.admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    path = RESULTS_DIR / "exports.json"
+    results = json.loads(path.read_text())
+    figures = events_export_figures(admin)
+    figures["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+    results["events_export"] = figures
+    path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(json.dumps(figures, indent=2))
+    regenerate()
+
+
 def main() -> None:
     if "--import-child" in sys.argv:
         import_child()
+        return
+    if "--events" in sys.argv:
+        events_only()
         return
     ensure_database_exists()
     setup_django()
@@ -401,6 +503,7 @@ def main() -> None:
             "load_average_at_start": load_at_start,
             "load_average_after_exports": load_after_exports,
             "staff_time_export": export_figures,
+            "events_export": events_export_figures(admin),
             "import": import_benchmark(),
             "load_average_at_end": os.getloadavg(),
         },

@@ -19,9 +19,10 @@ import json
 import os
 import random
 import re
-from html.parser import HTMLParser
 
 from locust import HttpUser, between, task
+
+from benchmarks.html_forms import form_fields
 
 USERS = json.loads(open(os.environ["LOAD_USERS_FILE"]).read())  # noqa: SIM115
 REGIONS = USERS["regions"]
@@ -33,68 +34,6 @@ PERIODS = [
     "date_from=2020-01-01&date_to=2022-12-31",
 ]
 _next_user = iter(range(10**9))
-
-
-class _FormFields(HTMLParser):
-    """The fields of the first POST form with a CSRF token: what a browser would send back."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields: list[tuple[str, str]] = []
-        self._in_form = self._done = False
-        self._select: str | None = None
-        self._select_value: str | None = None
-        self._textarea: str | None = None
-        self._text = ""
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if self._done:
-            return
-        if tag == "form" and (a.get("method") or "").lower() == "post":
-            self._in_form = True
-        if not self._in_form:
-            return
-        name = a.get("name")
-        if tag == "input" and name and "disabled" not in a:
-            kind = (a.get("type") or "text").lower()
-            if kind in {"checkbox", "radio"} and "checked" not in a:
-                return
-            if kind in {"submit", "button"}:
-                return
-            self.fields.append((name, a.get("value") or ""))
-        elif tag == "select" and name:
-            self._select, self._select_value = name, None
-        elif tag == "option" and self._select is not None:
-            if "selected" in a or self._select_value is None:
-                self._select_value = a.get("value") or ""
-                if "selected" in a:
-                    self._select_value = "!" + self._select_value
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, ""
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text += data
-
-    def handle_endtag(self, tag):
-        if not self._in_form:
-            return
-        if tag == "select" and self._select is not None:
-            value = self._select_value or ""
-            self.fields.append((self._select, value.removeprefix("!")))
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            self.fields.append((self._textarea, self._text.lstrip("\n")))
-            self._textarea = None
-        elif tag == "form":
-            self._in_form, self._done = False, True
-
-
-def form_fields(html: str) -> list[tuple[str, str]]:
-    parser = _FormFields()
-    parser.feed(html)
-    return parser.fields
 
 
 class Officer(HttpUser):

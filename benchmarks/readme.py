@@ -205,6 +205,12 @@ def exports(f: dict) -> str:
     )
     if "events_export" in f:
         ev = f["events_export"]
+        if "measured_at" in ev:
+            load = ev["load_average_before"]
+            parts.append(
+                f"The events and summary CSVs measured {ev['measured_at']}, load average "
+                f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1, 5, 15 minutes) before."
+            )
         parts.append(
             _table(
                 ["England events CSV", "time", "rows/s", "share of COPY", "size"],

@@ -4,6 +4,8 @@ Views only read the filters from the URL, ask the burden selectors for the figur
 to the templates; every number comes from ``inspections.selectors.burden``.
 """
 
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +28,8 @@ FIGURES_TEMPLATE = "inspections/dashboards/_figures.html"
 _PERIOD_KEYS = {
     f"{name}{part}" for name in ("date_from", "date_to") for part in ("", "_day", "_month", "_year")
 }
+# The timeline of a longer period shows its last six years: two ILACS cycles.
+TIMELINE_YEARS = 6
 # A first visit shows the last three years (about one ILACS cycle); "All time" is one click away.
 DEFAULT_PERIOD = "3-years"
 
@@ -94,6 +98,21 @@ def _timeline_formal_only(timeline: str | None, filters: BurdenFilters) -> bool:
     if timeline == "all":
         return False
     return not (filters.family or filters.inspection_type_id)
+
+
+def bounded_timeline(filters: BurdenFilters, *, today: date | None = None) -> BurdenFilters:
+    """The timeline's filters: at most the last TIMELINE_YEARS of a longer or open period.
+
+    Over all time the England timeline drew every formal inspection in England (3,219 marks and
+    table rows, 2.3 MB of HTML at national scale, issue #14); the figures and tables above it
+    still cover the whole period.
+    """
+    today = today or timezone.localdate()
+    end = filters.date_to or today
+    earliest = date(end.year - TIMELINE_YEARS, end.month, 1)
+    if filters.date_from is None or filters.date_from < earliest:
+        return filters.but(date_from=earliest)
+    return filters
 
 
 def _sort_headers(filters: BurdenFilters, sort: str, *, region_slug: str, timeline, columns):
@@ -185,7 +204,8 @@ def _figures(
     if region is not None:
         columns.remove("region")
     league = burden.league_table(filters, access, sort=sort)
-    timeline_rows = burden.timeline(filters, access, formal_only=formal_only)
+    timeline_filters = bounded_timeline(filters)
+    timeline_rows = burden.timeline(timeline_filters, access, formal_only=formal_only)
     type_hours = burden.hours_by_type(filters, access)
     team_phase = burden.hours_by_team_and_phase(filters, access)
     quarters = burden.events_per_quarter(filters, access)
@@ -207,7 +227,10 @@ def _figures(
         "timeline_table_rows": dashboard_charts.timeline_table_rows(timeline_rows),
         "timeline_formal_only": formal_only,
         "timeline_chart": dashboard_charts.timeline_figure(
-            timeline_rows, filters, formal_only=formal_only, chart_id="timeline"
+            timeline_rows, timeline_filters, formal_only=formal_only, chart_id="timeline"
+        ),
+        "timeline_bounded_from": (
+            timeline_filters.date_from if timeline_filters != filters else None
         ),
         "timeline_toggle_url": query_string(filters_query(filters, sort=sort_param, timeline="all"))
         + "#timeline-section",

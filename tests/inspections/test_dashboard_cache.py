@@ -85,3 +85,24 @@ def test_a_warm_up_of_an_older_generation_draws_nothing(world):
     generation = cache_generation()
     services.dashboards_invalidate()
     assert warm_dashboards(generation) == 0
+
+
+def test_the_timeline_of_a_long_period_is_bounded_to_its_last_six_years():
+    from datetime import date
+
+    from inspections.selectors.burden import BurdenFilters
+
+    today = date(2026, 11, 30)
+    bounded = dashboard_views.bounded_timeline(BurdenFilters(), today=today)
+    assert bounded.date_from == date(2020, 11, 1)
+    short = BurdenFilters(date_from=date(2024, 1, 1))
+    assert dashboard_views.bounded_timeline(short, today=today) == short
+    old = BurdenFilters(date_from=date(2001, 1, 1), date_to=date(2012, 6, 30))
+    assert dashboard_views.bounded_timeline(old, today=today).date_from == date(2006, 6, 1)
+
+
+def test_the_all_time_dashboard_says_its_timeline_is_bounded(world, client_for, lga_officer):
+    html = client_for(lga_officer).get(reverse("dashboard-national") + "?date_from=").text
+    assert 'id="timeline-bound"' in html
+    default = client_for(lga_officer).get(reverse("dashboard-national")).text
+    assert 'id="timeline-bound"' not in default
