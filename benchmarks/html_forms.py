@@ -4,12 +4,13 @@ from html.parser import HTMLParser
 
 
 class _FormFields(HTMLParser):
-    """The fields of the first POST form with a CSRF token: what a browser would send back."""
+    """The fields of each POST form on a page: what a browser would send back."""
 
     def __init__(self):
         super().__init__()
+        self.forms: list[list[tuple[str, str]]] = []
         self.fields: list[tuple[str, str]] = []
-        self._in_form = self._done = False
+        self._in_form = False
         self._select: str | None = None
         self._select_value: str | None = None
         self._textarea: str | None = None
@@ -17,10 +18,10 @@ class _FormFields(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if self._done:
-            return
         if tag == "form" and (a.get("method") or "").lower() == "post":
             self._in_form = True
+            self.fields = []
+            self.forms.append(self.fields)
         if not self._in_form:
             return
         name = a.get("name")
@@ -56,10 +57,12 @@ class _FormFields(HTMLParser):
             self.fields.append((self._textarea, self._text.lstrip("\n")))
             self._textarea = None
         elif tag == "form":
-            self._in_form, self._done = False, True
+            self._in_form = False
 
 
 def form_fields(html: str) -> list[tuple[str, str]]:
+    """The fields of the page's main POST form: the one with the most fields (the header's
+    sign-out form has one)."""
     parser = _FormFields()
     parser.feed(html)
-    return parser.fields
+    return max(parser.forms, key=len, default=[])

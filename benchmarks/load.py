@@ -18,7 +18,6 @@ broker and cache, default redis://127.0.0.1:6379/12), LOAD_PORT (8400), LOAD_USE
 LOAD_SECONDS (120), LOAD_SPAWN_RATE (5 users a second).
 """
 
-import csv
 import json
 import os
 import random
@@ -155,44 +154,51 @@ class LoadSampler(threading.Thread):
             self.samples.append(os.getloadavg()[0])
 
 
-def run_locust(users_file: Path, folder: Path) -> list[dict]:
-    prefix = folder / "locust"
+def run_locust(users_file: Path, folder: Path) -> list:
+    """Run locust headless; the samples it recorded (name, ms, failed, time)."""
+    samples = folder / "samples.json"
     subprocess.run(
         [
             sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"),
             "--headless", "--users", str(USERS), "--spawn-rate", str(SPAWN_RATE),
-            "--run-time", f"{SECONDS + int(USERS / SPAWN_RATE)}s", "--reset-stats",
-            "--host", BASE, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
-            "--stop-timeout", "30",
+            "--run-time", f"{SECONDS + int(USERS / SPAWN_RATE)}s", "--host", BASE,
+            "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30",
         ],
         cwd=ROOT,
-        env={**os.environ, "LOAD_USERS_FILE": str(users_file)},
+        env={**os.environ, "LOAD_USERS_FILE": str(users_file), "LOAD_SAMPLES_FILE": str(samples)},
         check=False,
     )  # fmt: skip
-    with open(f"{prefix}_stats.csv", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return json.loads(samples.read_text())
 
 
-def endpoint_figures(rows: list[dict]) -> tuple[dict, dict]:
-    def figures(row):
-        count = int(row["Request Count"])
+def _percentile(ordered: list[float], share: float) -> float:
+    """The nearest-rank percentile of sorted values."""
+    index = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    return round(ordered[index], 1)
+
+
+def endpoint_figures(samples: list) -> tuple[dict, dict]:
+    """Requests, requests per second, p50/p95/p99 and errors per endpoint and for all."""
+    if not samples:
+        raise SystemExit("locust recorded no requests")
+    seconds = max(s[3] for s in samples) - min(s[3] for s in samples) or 1
+
+    def figures(rows):
+        times = sorted(r[1] for r in rows)
         return {
-            "requests": count,
-            "errors": int(row["Failure Count"]),
-            "requests_per_second": round(float(row["Requests/s"]), 2),
-            "p50_ms": float(row["50%"]) if count else None,
-            "p95_ms": float(row["95%"]) if count else None,
-            "p99_ms": float(row["99%"]) if count else None,
-            "mean_ms": round(float(row["Average Response Time"]), 1),
+            "requests": len(rows),
+            "errors": sum(1 for r in rows if r[2]),
+            "requests_per_second": round(len(rows) / seconds, 2),
+            "p50_ms": _percentile(times, 0.50),
+            "p95_ms": _percentile(times, 0.95),
+            "p99_ms": _percentile(times, 0.99),
+            "mean_ms": round(sum(times) / len(times), 1),
         }
 
-    endpoints = {
-        row["Name"]: figures(row)
-        for row in rows
-        if row["Name"] != "Aggregated" and not row["Name"].startswith("sign in")
-    }
-    total = next(figures(row) for row in rows if row["Name"] == "Aggregated")
-    return endpoints, total
+    by_name: dict[str, list] = {}
+    for sample in samples:
+        by_name.setdefault(sample[0], []).append(sample)
+    return {name: figures(rows) for name, rows in sorted(by_name.items())}, figures(samples)
 
 
 def largest_staff_time_form() -> dict:
@@ -292,7 +298,7 @@ def main() -> None:
             sampler = LoadSampler()
             sampler.start()
             started = time.monotonic()
-            rows = run_locust(users_file, folder)
+            samples = run_locust(users_file, folder)
             wall = time.monotonic() - started
             sampler.stop.set()
             load_after = os.getloadavg()
@@ -305,7 +311,7 @@ def main() -> None:
                 cpu = cached_page_cpu()
             except Exception as exc:  # noqa: BLE001
                 cpu = {"error": {"cpu_ms_median": None, "cpu_ms_best": None, "detail": repr(exc)}}
-    endpoints, total = endpoint_figures(rows)
+    endpoints, total = endpoint_figures(samples)
     samples = sampler.samples or [load_after[0]]
     goals = {
         "p95_ms_under": GOALS["p95_ms_under"],

@@ -43,6 +43,7 @@ cached under the filters, the user's visibility class and the generation number 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import statistics
 import time
 from collections import defaultdict
@@ -354,6 +355,17 @@ def cache_generation() -> int:
         cache.add(DASHBOARD_GENERATION_KEY, int(time.time()), timeout=None)
         generation = cache.get(DASHBOARD_GENERATION_KEY, 0)
     return generation
+
+
+def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, cached under the write generation and ``parts`` (all it depends on)."""
+    digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
+    key = f"dashboards:{cache_generation()}:{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value)
+    return value
 
 
 def _cached(name: str, filters: BurdenFilters, visibility: str, compute: Callable[[], T]) -> T:

@@ -14,6 +14,7 @@ from ..cost.selectors import event_cost
 from ..filters import EventFilter
 from ..forms import EventForm, StaffTimeFormSet
 from ..models import InspectionEvent
+from ..selectors import burden
 from ..selectors import clusters as cluster_selectors
 from .dashboards import council_burden_context
 from .forecast import council_forecast_context
@@ -57,7 +58,12 @@ def council_detail(request, slug):
             "council": council,
             "filter": event_filter,
             "page_obj": page,
-            "totals": selectors.event_totals(event_filter.qs, show_hours=show_hours),
+            # Cached until the next write: the totals read every event of the council.
+            "totals": burden.cached(
+                "council-totals",
+                (council.pk, sorted(i for i in request.GET.lists() if i[0] != "page"), show_hours),
+                lambda: selectors.event_totals(event_filter.qs, show_hours=show_hours),
+            ),
             "show_hours": show_hours,
             "can_edit": access.can_edit_council(council.pk),
             "council_clusters": cluster_selectors.clusters_of_council(access, council.pk),

@@ -25,6 +25,8 @@ from . import cost as cost_views
 
 TEMPLATE = "inspections/dashboards/dashboard.html"
 FIGURES_TEMPLATE = "inspections/dashboards/_figures.html"
+FILTERS_TEMPLATE = "inspections/dashboards/_filters.html"
+COUNCIL_BURDEN_TEMPLATE = "inspections/dashboards/_council_burden.html"
 _PERIOD_KEYS = {
     f"{name}{part}" for name in ("date_from", "date_to") for part in ("", "_day", "_month", "_year")
 }
@@ -152,12 +154,23 @@ def _period_links(filters: BurdenFilters, *, region_slug: str, options: dict):
 
 def _render(request, filterset, filters: BurdenFilters | None, *, region: Region | None):
     access = access_for(request.user)
-    context = {"region": region, "filter": filterset, "regions": Region.objects.all()}
-    if filters is not None:
-        options = _view_options(request)
+    options = _view_options(request)
+    context = {"region": region, "filter": filterset, **options}
+
+    def draw_filters() -> str:
+        if filters is not None:
+            context["period_links"] = _period_links(filters, region_slug="", options=options)
+        return render_to_string(FILTERS_TEMPLATE, context)
+
+    if filters is None:
+        # Errors are shown with what was typed: drawn for this request only.
+        context["filters_html"] = draw_filters()
+    else:
+        # The form is the costliest part of a cached page (a widget template per box).
+        parts = (region.pk if region else None, sorted(request.GET.lists()))
+        context["filters_html"] = dashboard_cache.rendered("dashboard-filters", parts, draw_filters)
         context.update(
             filters=filters,
-            period_links=_period_links(filters, region_slug="", options=options),
             figures_html=figures_html(
                 access, filters, region=region, sort=options["sort"], timeline=options["timeline"]
             ),
@@ -266,13 +279,26 @@ def _figures(
 
 
 def council_burden_context(request, council: Council, event_filter, access: UserAccess) -> dict:
-    """The council page's burden section: this council against its region's median.
+    """The council page's burden section as HTML: this council against its region's median.
 
     Uses the council page's own filters (period, family, type), so the section and the events
-    list below it always show the same events.
+    list below it always show the same events. Drawn once per council, query string (but the
+    page of the list), visibility class and write generation (inspections.dashboard_cache).
     """
     if not event_filter.is_valid():
-        return {"burden": None}
+        return {"burden_html": ""}
+    params = request.GET.copy()
+    params.pop("page", None)
+    parts = (council.pk, sorted(params.lists()), burden.visibility_class(access))
+
+    def draw() -> str:
+        context = _council_burden(request, council, event_filter, access)
+        return render_to_string(COUNCIL_BURDEN_TEMPLATE, {"council": council, **context})
+
+    return {"burden_html": dashboard_cache.rendered("council-burden", parts, draw)}
+
+
+def _council_burden(request, council: Council, event_filter, access: UserAccess) -> dict:
     region_filters = BurdenFilters.from_cleaned_data(
         event_filter.form.cleaned_data, region_id=council.region_id
     )
