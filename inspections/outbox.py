@@ -18,6 +18,7 @@ task module (which imports the services).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from datetime import timedelta
@@ -42,8 +43,16 @@ RESEND_AFTER_MAX = timedelta(hours=1)
 DRAIN_LIMIT = 500
 
 
+# OutboxEntry.key holds at most 500 characters; longer argument lists (a published load's 153
+# council ids) are keyed by their digest, which is as unique.
+_KEY_MAX = 200
+
+
 def outbox_key(args) -> str:
-    return json.dumps(list(args), separators=(",", ":"), sort_keys=True, default=str)
+    key = json.dumps(list(args), separators=(",", ":"), sort_keys=True, default=str)
+    if len(key) > _KEY_MAX:
+        return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key
 
 
 def _resend_delay(attempts: int) -> timedelta:

@@ -72,3 +72,15 @@ def test_every_variable_compose_sets_is_one_the_settings_read():
     for name in APP_SERVICES:
         for variable in _compose()["services"][name]["environment"]:
             assert f'"{variable}"' in settings_text, f"{variable} is not read by the settings"
+
+
+def test_a_long_outbox_argument_list_fits_its_key():
+    """A first start loads published history for 153 councils: its outbox key must fit."""
+    from inspections.models import OutboxEntry
+    from inspections.outbox import outbox_key
+
+    limit = OutboxEntry._meta.get_field("key").max_length
+    key = outbox_key([list(range(10_000, 10_153))])
+    assert len(key) <= limit
+    assert key != outbox_key([list(range(10_000, 10_154))])
+    assert outbox_key([5]) == "[5]"
