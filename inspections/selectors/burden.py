@@ -360,16 +360,15 @@ def cache_generation() -> int:
 def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     """``compute()``, cached under the write generation and ``parts`` (all it depends on)."""
     digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
-    key = f"dashboards:{cache_generation()}:{name}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value)
-    return value
+    return _get_or_compute(f"dashboards:{cache_generation()}:{name}:{digest}", compute)
 
 
 def _cached(name: str, filters: BurdenFilters, visibility: str, compute: Callable[[], T]) -> T:
     key = f"dashboards:{cache_generation()}:{name}:{visibility}:{filters.cache_part}"
+    return _get_or_compute(key, compute)
+
+
+def _get_or_compute(key: str, compute: Callable[[], T]) -> T:
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -167,7 +167,8 @@ def _render(request, filterset, filters: BurdenFilters | None, *, region: Region
         context["filters_html"] = draw_filters()
     else:
         # The form is the costliest part of a cached page (a widget template per box).
-        parts = (region.pk if region else None, sorted(request.GET.lists()))
+        # Today is part of it: the default period's first day, in the date boxes, moves daily.
+        parts = (region.pk if region else None, sorted(request.GET.lists()), timezone.localdate())
         context["filters_html"] = dashboard_cache.rendered("dashboard-filters", parts, draw_filters)
         context.update(
             filters=filters,
