@@ -304,6 +304,11 @@ def load(f: dict) -> str:
     )
 
 
+# Results whose README table another command regenerates (between its own markers).
+REGENERATED_ELSEWHERE = {
+    "forecast_backtest": "manage.py forecast_backtest --readme",
+}
+
 RENDERERS: dict[str, Callable[[dict], str]] = {
     "clusters": clusters,
     "dashboards": dashboards,
