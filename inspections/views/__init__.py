@@ -4,12 +4,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from councils.access import access_for
 from councils.models import Council
 
-from .. import selectors, services
+from .. import dashboard_cache, selectors, services
 from ..cost.selectors import event_cost
 from ..filters import EventFilter
 from ..forms import EventForm, StaffTimeFormSet
@@ -36,6 +37,17 @@ def _save_or_show_errors(form, save) -> bool:
             form.add_error(None, exc)
         return False
     return True
+
+
+def _filter_form_html(council, event_filter, request) -> str:
+    """The events filter form: drawn once per query string and day while valid (a template per
+    widget made it the costliest part of the page), with its errors for this request otherwise."""
+    form = event_filter.form
+    if not event_filter.is_valid():
+        return form.render()
+    params = sorted(i for i in request.GET.lists() if i[0] != "page")
+    parts = (council.pk, params, timezone.localdate())
+    return dashboard_cache.rendered("council-filters", parts, form.render)
 
 
 @login_required
@@ -66,6 +78,7 @@ def council_detail(request, slug):
             ),
             "show_hours": show_hours,
             "can_edit": access.can_edit_council(council.pk),
+            "filter_form_html": _filter_form_html(council, event_filter, request),
             "council_clusters": cluster_selectors.clusters_of_council(access, council.pk),
             **council_burden_context(request, council, event_filter, access),
             **council_forecast_context(council),
