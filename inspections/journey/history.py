@@ -25,7 +25,7 @@ Definitions (the README's "The inadequate journey" and the evidence pack repeat 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -105,20 +105,27 @@ def _events_between(events: Sequence[LoggedEvent], start: date, end: date) -> li
     return [e for e in events if start <= e.on_site_start < end]
 
 
-def journeys(
-    judgements: Iterable[Judgement], events: Iterable[LoggedEvent], *, today: date
-) -> list[Journey]:
-    """Every inadequate judgement's journey, for any number of councils, oldest first."""
+def _histories(
+    judgements: Iterable[Judgement], events: Iterable[LoggedEvent]
+) -> Iterator[tuple[int, list[Judgement], list[LoggedEvent]]]:
+    """Each council's judgements in the order they were made, with its logged events."""
     by_council: dict[int, list[Judgement]] = {}
     for judgement in judgements:
         by_council.setdefault(judgement.council_id, []).append(judgement)
     events_by_council: dict[int, list[LoggedEvent]] = {}
     for event in events:
         events_by_council.setdefault(event.council_id, []).append(event)
-    result = []
     for council_id, history in by_council.items():
         history.sort(key=lambda j: (j.judged_on, j.on_site_start, j.event_id))
-        logged = events_by_council.get(council_id, [])
+        yield council_id, history, events_by_council.get(council_id, [])
+
+
+def journeys(
+    judgements: Iterable[Judgement], events: Iterable[LoggedEvent], *, today: date
+) -> list[Journey]:
+    """Every inadequate judgement's journey, for any number of councils, oldest first."""
+    result = []
+    for council_id, history, logged in _histories(judgements, events):
         for index, judgement in enumerate(history):
             if judgement.grade != INADEQUATE:
                 continue
@@ -149,15 +156,8 @@ def spells(
     today: date,
 ) -> list[Spell]:
     """Unbroken spells of ``grade`` for every council, with the events logged in each."""
-    by_council: dict[int, list[Judgement]] = {}
-    for judgement in judgements:
-        by_council.setdefault(judgement.council_id, []).append(judgement)
-    events_by_council: dict[int, list[LoggedEvent]] = {}
-    for event in events:
-        events_by_council.setdefault(event.council_id, []).append(event)
     result = []
-    for council_id, history in by_council.items():
-        history.sort(key=lambda j: (j.judged_on, j.on_site_start, j.event_id))
+    for council_id, history, logged in _histories(judgements, events):
         run: list[Judgement] = []
         for judgement in [*history, None]:
             if judgement is not None and judgement.grade == grade:
@@ -166,7 +166,7 @@ def spells(
             if run:
                 start = run[0].judged_on
                 end = judgement.judged_on if judgement else max(today, start)
-                inside = _events_between(events_by_council.get(council_id, []), start, end)
+                inside = _events_between(logged, start, end)
                 result.append(
                     Spell(
                         council_id=council_id,

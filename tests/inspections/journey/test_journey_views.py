@@ -96,3 +96,30 @@ def test_the_page_and_its_exports(history, client_for, lga_officer):
 def test_a_bad_filter_is_named(client_for, lga_officer, db):
     page = client_for(lga_officer).get(reverse("inadequate-journey"), {"region": "atlantis"})
     assert page.status_code == 200 and "govuk-error-summary" in page.text
+
+
+def test_a_report_known_by_its_publication_date_counts_from_that_date(council_a, lga_officer):
+    """A children's services judgement of any ILACS-family type counts, single inspection
+    framework reports (loaded with estimated on-site dates) included: dated by publication."""
+    from inspections.models import InspectionType
+
+    sif, _ = InspectionType.objects.get_or_create(
+        code="sif_like_test", defaults={"name": "SIF-like inspection", "family": "ilacs"}
+    )
+    for code in ("inadequate", "good"):
+        InspectionOutcome.objects.get_or_create(
+            inspection_type=sif, code=code, defaults={"label": code.title()}
+        )
+    factories.make_event(
+        council_a,
+        "sif_like_test",
+        date(2016, 1, 11),
+        days=20,
+        published_on=date(2016, 3, 15),
+        outcome=InspectionOutcome.objects.get(inspection_type=sif, code="inadequate"),
+    )
+    judgement(council_a, "ilacs_standard", date(2019, 1, 14), date(2019, 3, 1), "good")
+    (row,) = selectors.journey_rows(BurdenFilters(), access_for(lga_officer))
+    assert row.inspection_type == "SIF-like inspection"
+    assert row.judged_on == date(2016, 3, 15)
+    assert row.next_judged_on == date(2019, 3, 1) and row.improved
