@@ -4,6 +4,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from inspections.forecast.services import forecast_recompute
+from inspections.models import InspectionOutcome
 from tests.factories import make_event, make_hours
 
 
@@ -40,3 +42,16 @@ def event_b(council_b):
     event = make_event(council_b, "jtai", date(2025, 5, 5), theme="Domestic abuse")
     make_hours(event, 123.5, team="partners", phase="on_site")
     return event
+
+
+@pytest.fixture
+def forecast(council_a):
+    """Lakeshire: an area SEND inspection due and an ILACS logged ahead, close together."""
+    make_event(
+        council_a,
+        "area_send_full",
+        date(2024, 3, 11),
+        outcome=InspectionOutcome.objects.get(code="inconsistent"),
+    )
+    make_event(council_a, "ilacs_standard", date(2027, 2, 1), days=10)
+    forecast_recompute(as_of=date(2026, 11, 30), alert=False)

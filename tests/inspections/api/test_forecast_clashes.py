@@ -1,26 +1,9 @@
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
 from inspections.forecast import selectors
-from inspections.forecast.services import forecast_recompute
-from inspections.models import InspectionOutcome
-from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def forecast(council_a, council_b):
-    make_event(
-        council_a,
-        "area_send_full",
-        date(2024, 3, 11),
-        outcome=InspectionOutcome.objects.get(code="inconsistent"),
-    )
-    make_event(council_a, "ilacs_standard", date(2027, 2, 1), days=10)
-    forecast_recompute(as_of=date(2026, 11, 30), alert=False)
 
 
 def test_forecast_clashes_are_the_pages_clashes(api_for, viewer_a, council_a, forecast):

@@ -15,8 +15,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from inspections.forecast.models import ForecastClash
-from inspections.forecast.services import forecast_recompute
-from inspections.models import Cluster, ImportJob, InspectionOutcome
+from inspections.models import Cluster, ImportJob
 from inspections.services.clusters import council_clusters_recheck
 from tests.factories import make_event, make_hours
 
@@ -164,21 +163,13 @@ MATRIX = [
 
 
 @pytest.fixture
-def world(request, council_a, council_b, north_west):
+def world(request, council_a, council_b, north_west, forecast):
     users = {role: request.getfixturevalue(role) for role in ROLES[1:]}
     event_a = make_event(council_a, "ilacs_focused_visit", date(2025, 3, 3))
     make_event(council_a, "jtai", date(2025, 3, 3) + timedelta(days=40))
     entry_a = make_hours(event_a, 40)
     make_hours(make_event(council_b, "jtai", date(2025, 5, 5)), 12)
     council_clusters_recheck(council_id=council_a.pk, alert=False)
-    make_event(
-        council_a,
-        "area_send_full",
-        date(2024, 3, 11),
-        outcome=InspectionOutcome.objects.get(code="inconsistent"),
-    )
-    make_event(council_a, "ilacs_standard", date(2027, 2, 1), days=10)
-    forecast_recompute(as_of=date(2026, 11, 30), alert=False)
     job_a = ImportJob.objects.create(
         kind="events", file_name="a.csv", content=b"", created_by=users["editor_a"]
     )
