@@ -2,12 +2,15 @@
 
 Written by the exports' own CSV writer (``inspections.exports``): UTF-8 with a byte-order mark,
 ISO dates, and text that a spreadsheet would run as a formula prefixed with an apostrophe.
-Nested values become dotted columns (``council.name``); lists are joined with "; ".
+Nested values become dotted columns (``council.name``); lists are joined with "; ". Hours
+withheld from the user (``hours_shown`` false) read "not shown", as in the exports.
 """
+
+from decimal import Decimal
 
 from rest_framework.renderers import BaseRenderer
 
-from burden.number_format import export_decimal
+from burden.number_format import NOT_SHOWN, export_decimal
 
 from ..exports import csv_stream, neutralise
 
@@ -35,7 +38,7 @@ def _cell(value):
         return "yes" if value else "no"
     if isinstance(value, str):
         return neutralise(value)
-    if isinstance(value, float):  # a Decimal on its way through JSON: two places, as exports
+    if isinstance(value, float | Decimal):  # figures: two places, as in the exports
         return export_decimal(value)
     return value
 
@@ -56,6 +59,11 @@ class CSVRenderer(BaseRenderer):
         for record in records:
             row: dict = {}
             _flatten(record, "", row)
+            if row.get("hours_shown") is False:
+                # As in the exports: withheld hours read "not shown", never as none logged.
+                for key, value in row.items():
+                    if value is None and "hours" in key:
+                        row[key] = NOT_SHOWN
             rows.append(row)
             header.update(dict.fromkeys(row))
         columns = list(header)

@@ -112,6 +112,9 @@ class EventSerializer(serializers.ModelSerializer):
         help_text="The version you read (also the ETag). Send it back on update: if someone "
         "changed the event meanwhile, the update is refused with 412.",
     )
+    hours_shown = serializers.SerializerMethodField(
+        help_text="False where this council's hours are withheld from you (staff_hours is null)"
+    )
     is_demo = serializers.BooleanField(read_only=True)
     url = serializers.SerializerMethodField()
 
@@ -135,6 +138,7 @@ class EventSerializer(serializers.ModelSerializer):
             "source",
             "is_demo",
             "staff_hours",
+            "hours_shown",
             "version",
             "created_at",
             "updated_at",
@@ -150,12 +154,15 @@ class EventSerializer(serializers.ModelSerializer):
         path = reverse("api:event-detail", args=[event.pk])
         return request.build_absolute_uri(path) if request else path
 
+    def get_hours_shown(self, event) -> bool:
+        return self.context["access"].can_see_hours_of(event.council_id)
+
     def to_representation(self, event):
         data = super().to_representation(event)
         data["council"] = event.council.slug
         data["inspection_type"] = event.inspection_type.code
         data["outcome"] = event.outcome.code if event.outcome_id else None
-        data["staff_hours"] = getattr(event, "staff_hours", None)
+        data["staff_hours"] = round_decimal(getattr(event, "staff_hours", None))
         data["version"] = self.context["version_of"](event)
         return data
 
@@ -211,6 +218,9 @@ class ClusterSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Null where you may not see this council's hours",
     )
+    hours_shown = serializers.SerializerMethodField(
+        help_text="False where this council's hours are withheld from you (staff_hours is null)"
+    )
     events = ClusterMemberSerializer(many=True, read_only=True)
     acknowledged = serializers.SerializerMethodField()
 
@@ -228,12 +238,16 @@ class ClusterSerializer(serializers.ModelSerializer):
             "event_count",
             "on_site_days",
             "staff_hours",
+            "hours_shown",
             "events",
             "acknowledged",
             "acknowledged_at",
             "acknowledgement_note",
             "detected_at",
         ]
+
+    def get_hours_shown(self, cluster) -> bool:
+        return self.context["access"].can_see_hours_of(cluster.council_id)
 
     def get_acknowledged(self, cluster) -> bool:
         return cluster.acknowledged_at is not None

@@ -218,7 +218,11 @@ class EventViewSet(viewsets.ModelViewSet):
         return selectors.events_with_hours(events, access).order_by("-on_site_start", "-pk")
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "version_of": event_version}
+        return {
+            **super().get_serializer_context(),
+            "version_of": event_version,
+            "access": _access(self.request),
+        }
 
     def retrieve(self, request, *args, **kwargs):
         event = self.get_object()
@@ -436,6 +440,9 @@ class ClusterViewSet(viewsets.ReadOnlyModelViewSet):
         return cluster_selectors.clusters_list(_access(self.request)).prefetch_related(
             "events__inspection_type"
         )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "access": _access(self.request)}
 
     @extend_schema(
         summary="Acknowledge a cluster (as on its page), with an optional note",

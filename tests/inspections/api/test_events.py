@@ -1,3 +1,5 @@
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -163,3 +165,12 @@ def test_list_endpoints_render_formula_safe_csv(api_for, editor_a, event_a):
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("id,url,council,")
     assert "'=HYPERLINK(1)" in text
+
+
+def test_withheld_hours_read_not_shown_in_csv(api_for, viewer_a, event_a, event_b):
+    response = api_for(viewer_a).get(EVENTS, {"format": "csv"})
+    rows = {
+        row["id"]: row for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    }
+    assert rows[str(event_a.pk)]["staff_hours"] == "52.50"
+    assert rows[str(event_b.pk)]["staff_hours"] == "not shown"
