@@ -29,5 +29,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's start-up script is a separate file here (no inline script, for the CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    re_path(r"^", views.api_not_found),
+    re_path(r"^", views.api_not_found, name="api-not-found"),
 ]
