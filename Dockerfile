@@ -2,6 +2,9 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
+# libcairo draws the evidence pack's charts as PNG (CairoSVG); the slim image has none.
+RUN apt-get update && apt-get install -y --no-install-recommends libcairo2 \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml ./
 COPY burden ./burden
 COPY councils ./councils

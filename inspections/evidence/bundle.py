@@ -15,7 +15,6 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-import cairosvg
 from django.db import transaction
 from django.utils.html import escape
 
@@ -91,7 +90,13 @@ def standalone_svg(chart: PackChart, pack: Pack) -> str:
 
 
 def svg_to_png(svg: str) -> bytes:
-    """A PNG of an SVG, PNG_WIDTH pixels wide."""
+    """A PNG of an SVG, PNG_WIDTH pixels wide.
+
+    CairoSVG is imported here, not with the module: it needs the system's libcairo, and without
+    it only the PNGs fail (an OSError naming the library), never the app's start.
+    """
+    import cairosvg
+
     return cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=PNG_WIDTH)
 
 
