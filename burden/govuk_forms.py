@@ -23,6 +23,8 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import pretty_name
 
+from . import plausible
+
 __all__ = [
     "GovukBoundField",
     "GovukDateField",
@@ -32,8 +34,10 @@ __all__ = [
 ]
 
 DATE_PARTS = ("day", "month", "year")
-_DIGITS = re.compile(r"\d+")
-_YEAR = re.compile(r"\d{4}")
+# ASCII digits only: "\\d" would take other scripts' digits, and a day of twenty digits would
+# overflow the date constructor.
+_DIGITS = re.compile(r"[0-9]{1,2}")
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,7 +161,11 @@ class GovukDateInput(forms.MultiWidget):
 
 
 class GovukDateField(forms.DateField):
-    """A date asked for as day, month and year, with GOV.UK-style error messages."""
+    """A date asked for as day, month and year, with GOV.UK-style error messages.
+
+    Only plausible dates are accepted (``burden.plausible``: 2000 to two years ahead), in forms
+    and filters alike; the message names the field.
+    """
 
     widget = GovukDateInput
     default_error_messages = {
@@ -191,6 +199,12 @@ class GovukDateField(forms.DateField):
             if getattr(exc, "code", None) == "invalid":
                 raise self._invalid("invalid") from exc
             raise
+        except (OverflowError, ValueError) as exc:  # an ISO date out of any calendar
+            raise self._invalid("invalid") from exc
+
+    def validate(self, value):
+        super().validate(value)
+        plausible.validate_plausible_date(value, self._error_label or self.label or "The date")
 
 
 def govuk_formfield_callback(db_field: models.Field, **kwargs):

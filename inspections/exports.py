@@ -47,7 +47,7 @@ from django.db.models.functions import Concat, Left
 from django.db.models.lookups import In
 from django.utils import timezone
 
-from burden import number_format
+from burden import number_format, plausible
 from burden.govuk_forms import GovukDateField
 from councils.access import UserAccess
 from councils.models import Council, Region
@@ -326,7 +326,11 @@ class ExportFilterForm(forms.Form):
         value = self.cleaned_data["inspection_type"].strip()
         if not value:
             return None
-        lookup = Q(code=value) | (Q(pk=int(value)) if value.isdigit() else Q(pk__in=[]))
+        try:
+            pk = plausible.parse_whole_number(value, "inspection_type", maximum=10**9)
+        except ValueError:
+            pk = None  # not a number: a code
+        lookup = Q(code=value) | (Q(pk=pk) if pk is not None else Q(pk__in=[]))
         itype = InspectionType.objects.filter(lookup).first()
         if itype is None:
             raise forms.ValidationError(f"No inspection type has the code ‘{value}’.")

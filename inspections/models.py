@@ -6,11 +6,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from burden import plausible
 from councils.models import Council
 
 # One staff-time entry may record at most this many hours (a team of 20 working full time for
 # about 13 weeks); anything larger is a typing error, not an inspection.
 MAX_HOURS_PER_ENTRY = Decimal("10000")
+HOURS_RANGE_MESSAGE = f"Hours must be more than 0 and at most {MAX_HOURS_PER_ENTRY:,}."
 
 
 class Family(models.TextChoices):
@@ -174,6 +176,11 @@ class InspectionEvent(models.Model):
     def clean(self):
         # The same rules as the database constraints, with messages that name the field.
         errors = {}
+        for name in ("notified_on", "on_site_start", "on_site_end", "published_on"):
+            label = self._meta.get_field(name).verbose_name
+            problem = plausible.date_problem(getattr(self, name), label[:1].upper() + label[1:])
+            if problem:
+                errors[name] = problem
         start, end = self.on_site_start, self.on_site_end
         if start and end and end < start:
             errors["on_site_end"] = (
@@ -247,8 +254,7 @@ class StaffTime(models.Model):
             models.CheckConstraint(
                 condition=Q(hours__gt=0) & Q(hours__lte=MAX_HOURS_PER_ENTRY),
                 name="staff_hours_positive_and_bounded",
-                violation_error_message=f"Hours must be more than 0 and at most "
-                f"{MAX_HOURS_PER_ENTRY:,}.",
+                violation_error_message=HOURS_RANGE_MESSAGE,
             ),
             models.CheckConstraint(condition=Q(people__gte=1), name="staff_people_at_least_one"),
         ]
@@ -258,9 +264,7 @@ class StaffTime(models.Model):
 
     def clean(self):
         if self.hours is not None and not (0 < self.hours <= MAX_HOURS_PER_ENTRY):
-            raise ValidationError(
-                {"hours": f"Hours must be more than 0 and at most {MAX_HOURS_PER_ENTRY:,}."}
-            )
+            raise ValidationError({"hours": HOURS_RANGE_MESSAGE})
 
 
 class Severity(models.TextChoices):

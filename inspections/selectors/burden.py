@@ -59,6 +59,7 @@ from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, 
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
+from burden import plausible
 from councils.access import UserAccess
 from councils.models import Council
 
@@ -1065,6 +1066,9 @@ def events_per_quarter(filters: BurdenFilters, access: UserAccess) -> list[Quart
             return []
         first = _quarter_start(filters.date_from) if filters.date_from else min(quarters)
         last = _quarter_start(filters.date_to) if filters.date_to else max(quarters)
+        # Never more quarters than the plausible dates span, whatever is stored or asked for.
+        first = max(first, _quarter_start(plausible.EARLIEST_DATE))
+        last = min(last, _quarter_start(plausible.latest_date()))
         result, quarter = [], first
         while quarter <= last:
             result.append(

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -46,12 +46,14 @@ from django.db import (
 from django.db.models import F
 from django.utils import timezone
 
+from burden import plausible
 from burden.database import analyze_tables
 from councils.access import UserAccess, access_for
 from councils.models import Council, CouncilMembership
 
 from ..exports import EVENT_HEADER, STAFF_TIME_HEADER, unneutralise
 from ..models import (
+    HOURS_RANGE_MESSAGE,
     MAX_HOURS_PER_ENTRY,
     ImportJob,
     InspectionEvent,
@@ -372,9 +374,13 @@ def _parse_date(text: str, column: str, *, required: bool) -> date | None:
         return None
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(text, fmt).date()
+            day = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        problem = plausible.date_problem(day, column)
+        if problem:
+            raise RowProblem(column, problem + ".")
+        return day
     raise RowProblem(
         column,
         f"‘{text}’ is not a real date. Write dates as year-month-day, for example 2025-03-31, "
@@ -829,25 +835,29 @@ def _staff_time_rows_check(csv_file, lookups, result, progress):
 def _parse_hours(text: str) -> Decimal:
     if not text:
         raise RowProblem("staff_hours", "Enter the hours: this column is needed on every row.")
+    number = text[1:] if text.startswith("-") else text  # a negative number is out of range
     try:
-        hours = Decimal(text)
-    except InvalidOperation:
-        raise RowProblem(
-            "staff_hours",
-            f"‘{text}’ is not a number. Write hours as a plain number, for example 37.5, "
-            "without commas or units.",
-        ) from None
-    if not hours.is_finite():
-        raise RowProblem("staff_hours", f"‘{text}’ is not a number of hours.")
+        hours = plausible.parse_decimal(
+            number, "staff_hours", minimum=Decimal(0), maximum=Decimal("1e9")
+        )
+    except ValueError as exc:
+        raise RowProblem("staff_hours", f"‘{text}’: {exc}.") from None
+    if number is not text or not 0 < hours <= MAX_HOURS_PER_ENTRY:
+        raise RowProblem("staff_hours", HOURS_RANGE_MESSAGE)
     return hours
+
+
+# One team of people in one phase: a council's whole children's services is a few hundred.
+MAX_PEOPLE = 1000
 
 
 def _parse_people(text: str) -> int:
     if not text:
         return 1
-    if not text.isdigit():
-        raise RowProblem("people", f"‘{text}’ is not a whole number of people (1 or more).")
-    return int(text)
+    try:
+        return plausible.parse_whole_number(text, "people", minimum=1, maximum=MAX_PEOPLE)
+    except ValueError as exc:
+        raise RowProblem("people", f"‘{text}’: {exc}.") from None
 
 
 def _staff_time_save(by_event, user, result):
