@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# What `make run` serves with: DEBUG off (no URL list on a 404, the styled error pages), static
+# files from the collected manifest, plain HTTP on this machine, e-mails written to sent-emails/.
+LOCAL_PROD = DEBUG=false SECRET_KEY="$$(cat .secret-key)" ALLOWED_HOSTS=$(HOST),localhost \
+	SECURE_COOKIES=false EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
 
 .PHONY: install serve-prod smoke-prod run test test-fast chromium screenshots frontend lint format benchmark forecast-backtest clean
 
@@ -23,8 +27,10 @@ run: install
 	$(BIN)/python manage.py import_published ilacs
 	$(BIN)/python manage.py import_published send
 	$(BIN)/python manage.py seed_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (sign in with a demo user above)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@test -s .secret-key || (umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key)
+	$(LOCAL_PROD) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving on http://$(HOST):$(PORT)/ with DEBUG off (sign in with a demo user above; e-mails such as password resets are written to sent-emails/)"
+	$(LOCAL_PROD) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The production stack without Docker: gunicorn, Celery worker and beat on PostgreSQL and Redis,
 ## DEBUG off, static files from the manifest (settings: scripts/serve-prod, README "Production")

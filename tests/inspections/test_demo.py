@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from councils.access import access_for
 from councils.services import council_register_load
@@ -80,7 +81,8 @@ def test_the_command_prints_one_demo_user_per_role_who_can_sign_in(register, cli
     assert access_for(users.get(username="lga.officer")).is_lga_officer
     assert access_for(users.get(username="manchester.editor")).role == "editor"
     assert access_for(users.get(username="manchester.viewer")).role == "viewer"
-    assert client.login(username="manchester.editor", password=DEMO_PASSWORD)
+    # django-axes needs the request that signs in
+    assert client.login(request=HttpRequest(), username="manchester.editor", password=DEMO_PASSWORD)
 
 
 def test_the_command_refuses_to_run_in_production(register, settings):
