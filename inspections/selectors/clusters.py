@@ -42,16 +42,14 @@ def clusters_visible(access: UserAccess) -> QuerySet[Cluster]:
 
 
 def clusters_acknowledgeable(access: UserAccess) -> QuerySet[Cluster]:
-    """Clusters this user may acknowledge: their own council's; LGA officers and admins, all."""
-    if access.is_admin or access.is_lga_officer:
-        return clusters_visible(access)
-    if access.council_id is None:
-        return Cluster.objects.none()
-    return clusters_visible(access).filter(council_id=access.council_id)
+    """Clusters this user may acknowledge: an acknowledgement is a change the council makes (its
+    note says what it told the inspectorates), so its editors may, and administrators; viewers
+    and LGA officers, who change nothing, may not."""
+    return clusters_visible(access).filter(access.edit_filter("council"))
 
 
 def cluster_can_acknowledge(access: UserAccess, cluster: Cluster) -> bool:
-    return access.is_admin or access.is_lga_officer or access.council_id == cluster.council_id
+    return access.can_edit_council(cluster.council_id)
 
 
 def cluster_for_acknowledge_or_404(access: UserAccess, pk: int) -> Cluster:

@@ -134,16 +134,27 @@ def test_an_editor_acknowledges_their_councils_cluster_with_a_note(client_for, e
     assert cluster_a.acknowledgement_note == "Told Ofsted in May"
 
 
-@pytest.mark.parametrize("role", ["viewer_a", "lga_officer", "administrator"])
-def test_council_users_lga_officers_and_administrators_may_acknowledge(
-    request, client_for, role, cluster_a
-):
-    user = request.getfixturevalue(role)
-
-    response = client_for(user).post(reverse("cluster-acknowledge", args=[cluster_a.pk]), {})
+def test_an_administrator_may_acknowledge(client_for, administrator, cluster_a):
+    response = client_for(administrator).post(
+        reverse("cluster-acknowledge", args=[cluster_a.pk]), {}
+    )
 
     cluster_a.refresh_from_db()
-    assert response.status_code == 302 and cluster_a.acknowledged_by == user
+    assert response.status_code == 302 and cluster_a.acknowledged_by == administrator
+
+
+@pytest.mark.parametrize("role", ["viewer_a", "lga_officer"])
+def test_viewers_and_lga_officers_who_change_nothing_may_not_acknowledge(
+    request, client_for, role, cluster_a
+):
+    client = client_for(request.getfixturevalue(role))
+    url = reverse("cluster-acknowledge", args=[cluster_a.pk])
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"note": "seen"}).status_code == 404
+    assert "Acknowledge this cluster" not in client.get(cluster_a.get_absolute_url()).text
+    cluster_a.refresh_from_db()
+    assert cluster_a.acknowledged_at is None
 
 
 def test_another_councils_user_gets_404_on_the_acknowledge_form(client_for, editor_b, cluster_a):
