@@ -24,9 +24,10 @@ def test_dates_run_from_2000_to_two_years_ahead():
     assert plausible.latest_date(date(2028, 2, 29)) == date(2030, 2, 28)
     assert plausible.date_problem(date(2000, 1, 1), "On-site start", today=today) is None
     assert plausible.date_problem(date(2028, 11, 30), "On-site start", today=today) is None
-    assert plausible.date_problem(
-        date(1999, 12, 31), "On-site start", today=today
-    ) == "On-site start must be on or after 1 January 2000"
+    assert (
+        plausible.date_problem(date(1999, 12, 31), "On-site start", today=today)
+        == "On-site start must be on or after 1 January 2000"
+    )
     assert plausible.date_problem(date(9999, 12, 31), "On-site end", today=today).startswith(
         "On-site end must be on or before 30 November 2028"
     )
@@ -182,3 +183,27 @@ def test_the_quarters_chart_never_spans_more_than_the_plausible_dates(council_a)
     )
     quarters = burden.events_per_quarter(burden.BurdenFilters(), UserAccess(True, is_admin=True))
     assert len(quarters) <= 4 * (date.today().year + 3 - 2000)
+
+
+# --- File headers ----------------------------------------------------------------------------
+
+
+def test_a_header_of_32000_columns_is_refused_before_its_rows_are_read(editor_a):
+    header = ",".join(f"column_{i % 16000}" for i in range(32_000))
+    content = (header + "\r\n" + "x," * 31_999 + "x\r\n").encode()
+    with pytest.raises(imports.ImportFileError) as error:
+        imports.csv_file_read(kind="events", content=content)
+    assert error.value.messages == [
+        "The header row has 32,000 columns: this import reads at most "
+        f"{len(imports.COLUMNS['events'])}. Keep only the columns listed on this page."
+    ]
+
+
+def test_repeated_and_unknown_columns_are_each_named_once(editor_a):
+    content = b"council_gss_code,notes,notes,colour,colour,size\r\nE1,a,b,c,d,e\r\n"
+    with pytest.raises(imports.ImportFileError) as error:
+        imports.csv_file_read(kind="events", content=content)
+    messages = error.value.messages
+    assert "The column ‘notes’ appears more than once in the header row." in messages
+    assert "The column ‘colour’ appears more than once in the header row." in messages
+    assert any("‘colour’, ‘size’. Remove them" in message for message in messages)

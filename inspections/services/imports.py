@@ -264,13 +264,14 @@ def csv_file_read(*, kind: str, content: bytes) -> CsvFile:
         raise ImportFileError(
             ["The file is not CSV text. Save it as ‘CSV UTF-8 (Comma delimited) (*.csv)’."]
         )
-    known = {c.name for c in COLUMNS[kind]}
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, [])
         columns = [_header_name(name) for name in header]
         while columns and not columns[-1]:
             columns.pop()  # spreadsheets often save empty trailing columns
+        # The header first: a file whose columns are wrong is refused before its rows are read.
+        _header_check(columns, kind)
         rows = []
         problems = []
         max_rows = settings.IMPORT_MAX_ROWS
@@ -302,36 +303,62 @@ def csv_file_read(*, kind: str, content: bytes) -> CsvFile:
             [f"The file could not be read as CSV at line {reader.line_num}: {exc}."]
         ) from None
 
-    messages = []
-    if not columns:
-        raise ImportFileError(["The file has no header row with the column names."])
-    if "" in columns:
-        messages.append(
-            f"Column {columns.index('') + 1} of the header row has no name. Every column needs "
-            "one of the names listed on this page."
-        )
-    repeated = sorted({name for name in columns if name and columns.count(name) > 1})
-    for name in repeated:
-        messages.append(f"The column ‘{name}’ appears more than once in the header row.")
-    unknown = [name for name in columns if name and name not in known]
-    if unknown:
-        messages.append(
-            "The file has columns this import does not read: "
-            + ", ".join(f"‘{name}’" for name in unknown)
-            + ". Remove them, or correct their names to those listed on this page."
-        )
-    for column in COLUMNS[kind]:
-        if column.required and column.name not in columns:
-            messages.append(f"The file has no ‘{column.name}’ column, which is needed.")
-    if "council_gss_code" not in columns and "council_name" not in columns:
-        messages.append("The file needs a ‘council_gss_code’ or a ‘council_name’ column.")
-    if messages:
-        raise ImportFileError(messages)
     if not rows:
         raise ImportFileError(["The file has a header row but no rows of data."])
     # Short rows (Excel drops empty trailing cells) read as empty cells.
     rows = [(number, cells + [""] * (len(columns) - len(cells))) for number, cells in rows]
     return CsvFile(columns=columns, rows=rows, problems=problems)
+
+
+# A header row has at most this many columns: the imports read about twenty.
+MAX_COLUMNS = 200
+# At most this many unknown column names are listed in the message.
+LISTED_UNKNOWN = 20
+
+
+def _header_check(columns: list[str], kind: str) -> None:
+    """Refuse a header with missing, unnamed, repeated or unknown columns (ImportFileError).
+
+    Linear in the header's length (a set and a Counter, never ``list.count`` per name), and a
+    header of more than MAX_COLUMNS is refused before anything else is looked at.
+    """
+    if not columns:
+        raise ImportFileError(["The file has no header row with the column names."])
+    if len(columns) > MAX_COLUMNS:
+        raise ImportFileError(
+            [
+                f"The header row has {len(columns):,} columns: this import reads at most "
+                f"{len(COLUMNS[kind])}. Keep only the columns listed on this page."
+            ]
+        )
+    known = {c.name for c in COLUMNS[kind]}
+    present = set(columns)
+    messages = []
+    if "" in present:
+        messages.append(
+            f"Column {columns.index('') + 1} of the header row has no name. Every column needs "
+            "one of the names listed on this page."
+        )
+    counts = Counter(name for name in columns if name)
+    for name in sorted(name for name, count in counts.items() if count > 1):
+        messages.append(f"The column ‘{name}’ appears more than once in the header row.")
+    unknown = [name for name in counts if name not in known]
+    if unknown:
+        listed = ", ".join(f"‘{name}’" for name in unknown[:LISTED_UNKNOWN])
+        if len(unknown) > LISTED_UNKNOWN:
+            listed += f" and {len(unknown) - LISTED_UNKNOWN:,} more"
+        messages.append(
+            "The file has columns this import does not read: "
+            + listed
+            + ". Remove them, or correct their names to those listed on this page."
+        )
+    for column in COLUMNS[kind]:
+        if column.required and column.name not in present:
+            messages.append(f"The file has no ‘{column.name}’ column, which is needed.")
+    if "council_gss_code" not in present and "council_name" not in present:
+        messages.append("The file needs a ‘council_gss_code’ or a ‘council_name’ column.")
+    if messages:
+        raise ImportFileError(messages)
 
 
 # --- Checking rows -------------------------------------------------------------------------
