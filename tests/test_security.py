@@ -162,3 +162,70 @@ def test_compose_sets_secure_cookies_and_no_console_email_by_default():
     compose = (ROOT / "docker-compose.yml").read_text()
     assert "SECURE_COOKIES: ${SECURE_COOKIES:-true}" in compose
     assert "console.EmailBackend" not in compose
+
+
+# --- What `make run` serves -------------------------------------------------------------------
+
+
+def _make_run_environment() -> dict[str, str]:
+    """The environment `make run` serves with: the Makefile's LOCAL_PROD, read from the file."""
+    makefile = (ROOT / "Makefile").read_text()
+    match = re.search(r"^LOCAL_PROD = ((?:.*\\\n)*.*)$", makefile, re.M)
+    assignments = match[1].replace("\\\n", " ").split()
+    env = dict(item.split("=", 1) for item in assignments if re.match(r"[A-Z_]+=", item))
+    env["SECRET_KEY"] = "make-run-test-key-" + "y" * 50  # the Makefile's comes from .secret-key
+    env["ALLOWED_HOSTS"] = env["ALLOWED_HOSTS"].replace("$(HOST)", "127.0.0.1")
+    return env
+
+
+def test_make_run_serves_with_debug_off():
+    env = _make_run_environment()
+    assert env["DEBUG"] == "false"
+    assert "console" not in env["EMAIL_BACKEND"]
+
+
+@pytest.mark.integration
+def test_make_run_shows_the_styled_404_and_serves_static_files(tmp_path):
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        **_make_run_environment(),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+    }
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput", "--verbosity", "0"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=300
+        )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(base + "/accounts/login/", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.5)
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(base + "/no-such-page/", timeout=10)
+        page = missing.value.read().decode()
+        assert missing.value.code == 404
+        assert "Page not found" in page and "govuk-template" in page
+        assert "URLconf" not in page and "accounts/login/" not in page.split("<main")[-1]
+        script = urllib.request.urlopen(base + "/static/app/js-enabled.js", timeout=10)
+        assert script.status == 200 and b"js-enabled" in script.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
