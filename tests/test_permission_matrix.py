@@ -89,6 +89,11 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     },
     "export-summary": {"get": signed_in("ok")},
     "export-clusters": {"get": signed_in("ok")},
+    # forecasts are made from public inspection dates: every signed-in user
+    "forecast-national": {"get": signed_in("ok")},
+    "forecast-region": {"get": signed_in("ok")},
+    "export-forecast-windows": {"get": signed_in("ok")},
+    "export-forecast-clashes": {"get": signed_in("ok")},
     "import-start": {"get": IMPORTERS},
     # a job is seen by whoever uploaded it (editor A here) and administrators
     "import-job": {"get": signed_in("404", editor_a="ok", administrator="ok")},
@@ -185,6 +190,7 @@ def _url(name, world) -> str:
     args = {
         "password_reset_confirm": ["MQ", "bad-token"],
         "region-dashboard": [world["council"].region.slug],
+        "forecast-region": [world["council"].region.slug],
         "council-detail": [world["council"].slug],
         "event-create": [world["council"].slug],
         "event-detail": [world["event"].pk],
