@@ -493,7 +493,8 @@ def test_base_layout_for_a_signed_in_user():
     )
     assert html.startswith("<!DOCTYPE html>")
     assert '<html lang="en-GB" class="govuk-template">' in html
-    assert "js-enabled" in html and "govuk-frontend-supported" in html
+    # the start-up scripts are files, not inline (the content security policy forbids inline)
+    assert '<script src="/static/app/js-enabled.js"></script>' in html
     assert '<a href="#main-content" class="govuk-skip-link"' in html
     assert '<main class="govuk-main-wrapper" id="main-content">' in html
     assert (
@@ -511,7 +512,7 @@ def test_base_layout_for_a_signed_in_user():
     assert 'govuk-notification-banner--success" role="alert"' in html
     assert 'role="region" aria-labelledby="govuk-notification-banner-title-2"' in html
     assert '<a class="govuk-footer__link" href="/about/">Data sources</a>' in html
-    assert "import { initAll } from '/static/govuk/govuk-frontend.min.js'" in html
+    assert '<script type="module" src="/static/app/govuk-init.js"></script>' in html
     # not GOV.UK: no crown, no Crown copyright, nothing loaded from elsewhere
     assert "govuk-header__logo" not in html and "crown" not in html.lower()
     assert not re.search(r'(src|href)="(https?:)?//', html)
