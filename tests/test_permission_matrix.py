@@ -95,6 +95,49 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     "export-forecast-windows": {"get": signed_in("ok")},
     "export-forecast-clashes": {"get": signed_in("ok")},
     "import-start": {"get": IMPORTERS},
+    # The API (/api/v1/): 401 without a token or session; hours and jobs as on the pages
+    "api-token": {"get": signed_in("ok"), "post": signed_in("ok")},
+    **{
+        f"api:{name}": {"get": signed_in("ok", anonymous="401")}
+        for name in (
+            "region-list",
+            "region-detail",
+            "council-list",
+            "council-detail",
+            "inspection-type-list",
+            "inspection-type-detail",
+            "event-list",
+            "event-detail",
+            "staff-time-list",
+            "cluster-list",
+            "cluster-detail",
+            "forecast-clash-list",
+            "import-job-list",
+            "summary-councils",
+            "summary-regions",
+        )
+    },
+    "api:staff-time-detail": {
+        "get": signed_in(
+            "404",
+            anonymous="401",
+            viewer_a="ok",
+            editor_a="ok",
+            lga_officer="ok",
+            administrator="ok",
+        )
+    },
+    "api:cluster-acknowledge": {
+        "get": signed_in("405", anonymous="401"),
+        "post": signed_in("403", anonymous="401", editor_a="ok", administrator="ok"),
+    },
+    "api:forecast-clash-detail": {"get": signed_in("404", anonymous="401")},  # none exists
+    "api:import-job-detail": {
+        "get": signed_in("404", anonymous="401", editor_a="ok", administrator="ok")
+    },
+    "api-schema": {"get": everyone("ok")},
+    "api-docs": {"get": everyone("ok")},
+    "route:api/^": {"get": everyone("404")},
     # a job is seen by whoever uploaded it (editor A here) and administrators
     "import-job": {"get": signed_in("404", editor_a="ok", administrator="ok")},
     "import-job-progress": {"get": signed_in("404", editor_a="ok", administrator="ok")},
@@ -130,17 +173,16 @@ def _patterns(patterns=None, prefix="", namespace=None):
                 pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace
             )
         elif isinstance(pattern, URLPattern):
-            yield (
-                (f"{namespace}:{pattern.name}" if namespace else pattern.name),
-                prefix + str(pattern.pattern),
-            )
+            route = prefix + str(pattern.pattern)
+            name = pattern.name or f"route:{route}"
+            yield (f"{namespace}:{name}" if namespace else name), route
 
 
 def test_every_url_pattern_has_an_entry():
     missing = [
         f"{name} ({route})"
         for name, route in _patterns()
-        if not (name or "").startswith("admin:") and name not in MATRIX
+        if not name.startswith("admin:") and name not in MATRIX
     ]
     assert missing == [], "add these URLs to MATRIX in tests/test_permission_matrix.py"
     stale = set(MATRIX) - {name for name, _ in _patterns()}
@@ -166,7 +208,8 @@ def world(council_a, council_b, editor_a):
     job = ImportJob.objects.create(
         kind="events", file_name="x.csv", content=b"", created_by=editor_a
     )
-    return {"council": council_a, "event": event, "cluster": cluster, "job": job}
+    entry = event.staff_time.get()
+    return {"council": council_a, "event": event, "cluster": cluster, "job": job, "entry": entry}
 
 
 def _user(role, request):
@@ -204,6 +247,20 @@ def _url(name, world) -> str:
         "import-upload": ["events"],
         "import-template": ["events"],
     }.get(name, [])
+    api_args = {
+        "api:region-detail": [world["council"].region.slug],
+        "api:council-detail": [world["council"].slug],
+        "api:inspection-type-detail": [world["event"].inspection_type.code],
+        "api:event-detail": [world["event"].pk],
+        "api:staff-time-detail": [world["entry"].pk],
+        "api:cluster-detail": [world["cluster"].pk],
+        "api:cluster-acknowledge": [world["cluster"].pk],
+        "api:forecast-clash-detail": [1],
+        "api:import-job-detail": [world["job"].pk],
+    }
+    args = api_args.get(name, args)
+    if name.startswith("route:"):
+        return "/" + name.removeprefix("route:").replace("^", "") + "no-such-thing/"
     url = reverse(name, args=args)
     if name == "export-staff-time":
         url += f"?council={world['council'].slug}"
