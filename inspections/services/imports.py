@@ -862,14 +862,14 @@ def _staff_time_rows_check(csv_file, lookups, result, progress):
 def _parse_hours(text: str) -> Decimal:
     if not text:
         raise RowProblem("staff_hours", "Enter the hours: this column is needed on every row.")
-    number = text[1:] if text.startswith("-") else text  # a negative number is out of range
+    negative = text.startswith("-")  # a number, but out of range: the model's message
     try:
         hours = plausible.parse_decimal(
-            number, "staff_hours", minimum=Decimal(0), maximum=Decimal("1e9")
+            text.removeprefix("-"), "staff_hours", minimum=Decimal(0), maximum=Decimal("1e9")
         )
     except ValueError as exc:
         raise RowProblem("staff_hours", f"‘{text}’: {exc}.") from None
-    if number is not text or not 0 < hours <= MAX_HOURS_PER_ENTRY:
+    if negative or not 0 < hours <= MAX_HOURS_PER_ENTRY:
         raise RowProblem("staff_hours", HOURS_RANGE_MESSAGE)
     return hours
 
