@@ -94,6 +94,20 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     "forecast-region": {"get": signed_in("ok")},
     "export-forecast-windows": {"get": signed_in("ok")},
     "export-forecast-clashes": {"get": signed_in("ok")},
+    # Cost (#16): council A's rates are read by its users, LGA officers and administrators and
+    # changed by its editors and administrators; the delete takes a POST (rate 999999: none)
+    "council-cost-rates": {
+        "get": signed_in("404", viewer_a="ok", editor_a="ok", lga_officer="ok", administrator="ok"),
+        "post": A_EDITORS,
+    },
+    "council-cost-rate-delete": {"get": signed_in("405"), "post": signed_in("404")},
+    "export-cost-rates": {"get": signed_in("ok")},
+    "export-cost-by-year": {"get": signed_in("ok")},
+    "export-inadequate-journeys": {"get": signed_in("ok")},
+    "export-inadequate-journey-figures": {"get": signed_in("ok")},
+    "inadequate-journey": {"get": signed_in("ok")},
+    "evidence-pack": {"get": signed_in("ok")},
+    "evidence-pack-zip": {"get": signed_in("ok")},
     "import-start": {"get": IMPORTERS},
     # The API (/api/v1/): 401 without a token or session; hours and jobs as on the pages
     "api-token": {"get": signed_in("ok"), "post": signed_in("ok")},
@@ -236,6 +250,8 @@ def _url(name, world) -> str:
         "forecast-region": [world["council"].region.slug],
         "council-detail": [world["council"].slug],
         "event-create": [world["council"].slug],
+        "council-cost-rates": [world["council"].slug],
+        "council-cost-rate-delete": [world["council"].slug, 999999],
         "event-detail": [world["event"].pk],
         "event-edit": [world["event"].pk],
         "event-delete": [world["event"].pk],
