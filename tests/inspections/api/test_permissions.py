@@ -134,7 +134,8 @@ MATRIX = [
         "post",
         "/api/v1/clusters/{cluster_a}/acknowledge/",
         lambda o: {"note": "Told Ofsted"},
-        expect(viewer_a=200, editor_a=200, editor_b=403, lga_officer=200, administrator=200),
+        # the council's editors and administrators (viewers and LGA officers change nothing)
+        expect(viewer_a=403, editor_a=200, editor_b=403, lga_officer=403, administrator=200),
     ),
     ("get", "/api/v1/clusters/{cluster_a}/acknowledge/", None, NOT_ALLOWED),
     ("get", "/api/v1/forecast-clashes/", None, READ_ALL),
