@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "simple_history",
     "burden",
     "councils",
     "inspections",
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change, for the history of events, staff time, rules and councils.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -280,6 +283,12 @@ if CACHE_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Audit history (django-simple-history) -------------------------------------------------------
+# The admin shows each object's history; reverting from it is off, because it would save past
+# the services (no version check, no cluster re-check). Deleted events are restored from the
+# admin's "Deleted events" page instead (inspections.services.audit).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- CSV imports --------------------------------------------------------------------------------
 # Bounds on one uploaded file; a file with more rows than IMPORT_BACKGROUND_ROWS is checked and

@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Council, CouncilMembership, LgaOfficer, Region
 
@@ -11,15 +12,43 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Council)
-class CouncilAdmin(admin.ModelAdmin):
+class CouncilAdmin(SimpleHistoryAdmin):
     list_display = ["name", "gss_code", "dfe_number", "ofsted_urn", "region", "kind", "is_active"]
     list_filter = ["region", "kind", "is_active"]
     search_fields = ["name", "gss_code", "dfe_number", "ofsted_urn"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["deactivate"]
+
+    # A council with events is never deleted (its events would go with it; the database refuses
+    # too: PROTECT): it is deactivated instead, and keeps its events and history.
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.events.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with_events = queryset.filter(events__isnull=False).distinct()
+        if with_events.exists():
+            names = ", ".join(with_events.values_list("name", flat=True)[:5])
+            self.message_user(
+                request,
+                f"Nothing deleted: {names} ha{'s' if with_events.count() == 1 else 've'} events. "
+                "Deactivate a council instead: its events and history stay.",
+                messages.ERROR,
+            )
+            return
+        super().delete_queryset(request, queryset)
+
+    @admin.action(description="Deactivate the selected councils (their events stay)")
+    def deactivate(self, request, queryset):
+        for council in queryset.filter(is_active=True):
+            council.is_active = False
+            council.save(update_fields=["is_active"])  # one history row each
+        self.message_user(request, "Deactivated. Their events and history are kept.")
 
 
 @admin.register(CouncilMembership)
-class CouncilMembershipAdmin(admin.ModelAdmin):
+class CouncilMembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "council", "role"]
     list_filter = ["role", "council__region"]
     search_fields = ["user__username", "user__email", "council__name"]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Region(models.Model):
@@ -40,6 +41,7 @@ class Council(models.Model):
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="councils")
     kind = models.CharField(max_length=30, choices=Kind.choices)
+    # A council that stops existing (a merger) is deactivated: its events stay.
     is_active = models.BooleanField("active", default=True)
     created_on = models.DateField(
         "created on",
@@ -48,6 +50,7 @@ class Council(models.Model):
         help_text="For a council created by a reorganisation (e.g. Cumberland, 1 April 2023): "
         "its history starts here. Blank for councils that existed before.",
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -71,6 +74,7 @@ class CouncilMembership(models.Model):
     )
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["council__name", "user__username"]

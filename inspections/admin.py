@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .admin_audit import deleted_events_view, restore_event_view
 from .admin_published import published_load_view
 from .cluster_forms import ClusterRuleForm
 from .cost import services as cost_services
@@ -54,8 +56,9 @@ class StaffTimeInline(admin.TabularInline):
     fields = ["team", "phase", "hours", "people", "note", "is_demo"]
 
 
+# SimpleHistoryAdmin: each object's "History" page lists who changed what and when.
 @admin.register(InspectionEvent)
-class InspectionEventAdmin(admin.ModelAdmin):
+class InspectionEventAdmin(SimpleHistoryAdmin):
     list_display = [
         "council",
         "inspection_type",
@@ -80,7 +83,19 @@ class InspectionEventAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(lambda request: published_load_view(self, request)),
             name="inspections_inspectionevent_load_published",
         )
-        return [load, *super().get_urls()]
+        deleted = path(
+            "deleted/",
+            self.admin_site.admin_view(lambda request: deleted_events_view(self, request)),
+            name="inspections_inspectionevent_deleted",
+        )
+        restore = path(
+            "deleted/<int:history_id>/restore/",
+            self.admin_site.admin_view(
+                lambda request, history_id: restore_event_view(self, request, history_id)
+            ),
+            name="inspections_inspectionevent_restore",
+        )
+        return [load, deleted, restore, *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         services.event_save(event=obj, user=request.user)
@@ -93,7 +108,7 @@ class InspectionEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffTime)
-class StaffTimeAdmin(admin.ModelAdmin):
+class StaffTimeAdmin(SimpleHistoryAdmin):
     list_display = ["event", "team", "phase", "hours", "people", "is_demo"]
     list_filter = ["team", "phase", "is_demo", "event__inspection_type__family"]
     search_fields = ["event__council__name", "note"]
@@ -118,7 +133,7 @@ class StaffTimeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClusterRule)
-class ClusterRuleAdmin(admin.ModelAdmin):
+class ClusterRuleAdmin(SimpleHistoryAdmin):
     list_display = [
         "name",
         "window_days",

@@ -20,8 +20,9 @@ from councils.models import Council, CouncilMembership, LgaOfficer
 
 from . import services
 from .forecast.services import forecast_recompute
-from .models import InspectionEvent, InspectionType, Source, StaffTime, StaffTimeRollup
+from .models import Cluster, InspectionEvent, InspectionType, Source, StaffTime, StaffTimeRollup
 from .services import clusters
+from .services.audit import bulk_delete_without_history
 from .workdays import add_working_days, working_days
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed by `make run`; demo only
@@ -347,8 +348,11 @@ def demo_seed(
     rng_root = random.Random(seed)
     first_year = today.year - spec.years + 1
 
-    StaffTime.objects.filter(is_demo=True).delete()
-    InspectionEvent.objects.filter(source=Source.DEMO).delete()
+    # Invented data, replaced without history (see services.audit).
+    bulk_delete_without_history(StaffTime.objects.filter(is_demo=True))
+    bulk_delete_without_history(StaffTime.objects.filter(event__source=Source.DEMO))
+    Cluster.events.through.objects.filter(inspectionevent__source=Source.DEMO).delete()
+    bulk_delete_without_history(InspectionEvent.objects.filter(source=Source.DEMO))
 
     types = {t.code: t for t in InspectionType.objects.prefetch_related("outcomes")}
     councils = list(Council.objects.filter(is_active=True).order_by("dfe_number"))

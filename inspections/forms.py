@@ -27,6 +27,8 @@ class EventForm(forms.ModelForm):
         label="On-site end", help_text="The last day on site. For a one-day visit, the same date"
     )
     published_on = GovukDateField(label="Report published", required=False)
+    # The version this editor started from (optimistic locking, see services.event_save).
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = InspectionEvent
@@ -45,6 +47,8 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, access=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
         types = InspectionType.objects.filter(is_active=True)
         if self.instance.pk:
             types = InspectionType.objects.filter(is_active=True) | InspectionType.objects.filter(
@@ -81,6 +85,12 @@ class EventForm(forms.ModelForm):
             for name in InspectionEvent.PUBLISHED_FIELDS:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = PUBLISHED_FIELD_HINT
+
+    def start_again_from(self, current: InspectionEvent) -> None:
+        """After a conflict: keep the editor's input, and make the next save start from
+        ``current`` (the version they have now been shown what changed in)."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("base_version")] = str(current.version)
 
     def clean_outcome(self):
         pk = self.cleaned_data.get("outcome")

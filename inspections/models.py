@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from burden import plausible
 from councils.models import Council
@@ -107,7 +108,8 @@ class InspectionEvent(models.Model):
         "published_on",
     )
 
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="events")
+    # PROTECT: a council with events is deactivated, never deleted (its events would go too).
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="events")
     inspection_type = models.ForeignKey(
         InspectionType, on_delete=models.PROTECT, related_name="events"
     )
@@ -141,6 +143,11 @@ class InspectionEvent(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: every save of a change adds one (services.event_save), and a save made
+    # from an older version is refused with what changed (EventChangedMeanwhile).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Every create, change and delete, with who and when (django-simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-on_site_start", "council__name"]
@@ -245,6 +252,7 @@ class StaffTime(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "staff time"
@@ -300,6 +308,7 @@ class ClusterRule(models.Model):
     anchor = models.CharField(max_length=20, choices=Anchor.choices, default=Anchor.ON_SITE_START)
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
     is_active = models.BooleanField("active", default=True)
+    history = HistoricalRecords(m2m_fields=[inspection_types])
 
     class Meta:
         ordering = ["-severity", "name"]
@@ -312,11 +321,19 @@ class ClusterRule(models.Model):
         return self.name
 
 
+class CurrentClusterManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(resolved_at__isnull=True)
+
+
 class Cluster(models.Model):
     """Inspections of one council that fall too close together under one rule.
 
     Its identity is its rule and its member set (``member_key``), so that re-detection keeps the
-    acknowledgement and never makes a second row for the same cluster.
+    acknowledgement and never makes a second row for the same cluster. A cluster no longer found
+    (an event moved, a rule changed) is resolved, not deleted: if it is found again (the event
+    or the rule changed back) it comes back with its acknowledgement, and is not alerted again.
+    ``objects`` holds the current clusters only; ``all_objects`` the resolved ones too.
     """
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="clusters")
@@ -340,8 +357,14 @@ class Cluster(models.Model):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledgement_note = models.TextField(blank=True)
+    # When the cluster stopped being found; its members are unlinked until it is found again.
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    all_objects = models.Manager()
+    objects = CurrentClusterManager()
 
     class Meta:
+        default_manager_name = "objects"
         ordering = ["-first_date"]
         constraints = [
             models.UniqueConstraint(

@@ -11,7 +11,9 @@ import logging
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from ..forecast import FORECAST_COUNCIL_TASK
 from ..models import InspectionEvent, StaffTime
@@ -98,18 +100,130 @@ def event_prepare(event: InspectionEvent) -> InspectionEvent:
     return event
 
 
+class EventChangedMeanwhile(ValidationError):
+    """Someone else saved the event after the version the editor started from (a lost update
+    refused: optimistic locking on ``InspectionEvent.version``).
+
+    ``current`` is the stored event (its ``version`` is the one to start from again);
+    ``changed_fields`` are the verbose names of the fields that the other save changed (or, if
+    the editor's version is not in the history, those where the stored event differs from what
+    the editor entered). Pages show the message and keep the editor's input; an API answers
+    412 Precondition Failed to a stale ``If-Match``.
+    """
+
+    def __init__(self, current: InspectionEvent, changed_fields: list[str]):
+        self.current = current
+        self.changed_fields = changed_fields
+        record = current.history.order_by("-history_date", "-history_id").first()
+        who = ""
+        if record is not None:
+            by = (
+                record.history_user.get_full_name() or record.history_user.get_username()
+                if (record.history_user)
+                else "someone else"
+            )
+            who = f" by {by} at {timezone.localtime(record.history_date):%H:%M on %-d %B %Y}"
+        what = (
+            "They changed: " + ", ".join(changed_fields) + "."
+            if changed_fields
+            else "Nothing you can see here was changed."
+        )
+        self.who, self.what = who, what
+        super().__init__(
+            f"This event was changed{who} while you were editing it. {what} Your changes "
+            "have not been saved and are shown below: check them against the event as it is "
+            "now, then save again.",
+            code="changed_meanwhile",
+        )
+
+
+# Fields an editor sees, compared to say what another save changed.
+_COMPARED_FIELDS = (
+    "council_id",
+    "inspection_type_id",
+    "notified_on",
+    "on_site_start",
+    "on_site_end",
+    "published_on",
+    "outcome_id",
+    "sub_judgements",
+    "theme",
+    "notes",
+    "report_url",
+)
+
+
+def _changed_fields(before, after) -> list[str]:
+    names = []
+    for attname in _COMPARED_FIELDS:
+        if getattr(before, attname) != getattr(after, attname):
+            field = InspectionEvent._meta.get_field(attname.removesuffix("_id"))
+            names.append(str(field.verbose_name).capitalize())
+    return names
+
+
+def event_version_check(*, event_id: int, expected_version: int, edited=None) -> InspectionEvent:
+    """Lock the stored event and check it is still at ``expected_version``.
+
+    Returns the stored event, locked until the transaction ends. Raises
+    :class:`EventChangedMeanwhile` if it moved on, ``InspectionEvent.DoesNotExist`` if it was
+    deleted. ``edited`` (the editor's unsaved copy) names the differences when the editor's
+    version is not in the history.
+    """
+    stored = InspectionEvent.objects.select_for_update().get(pk=event_id)
+    if stored.version != expected_version:
+        base = stored.history.filter(version=expected_version).order_by("-history_id").first()
+        if base is not None:
+            changed = _changed_fields(base, stored)
+        else:
+            changed = _changed_fields(edited, stored) if edited is not None else []
+        raise EventChangedMeanwhile(stored, changed)
+    return stored
+
+
 @transaction.atomic
-def event_save(*, event: InspectionEvent, user=None) -> InspectionEvent:
-    """Validate and save a new or changed event. Raises ValidationError, saving nothing."""
+def event_save(
+    *, event: InspectionEvent, user=None, expected_version: int | None = None
+) -> InspectionEvent:
+    """Validate and save a new or changed event. Raises ValidationError, saving nothing.
+
+    ``expected_version``: the ``version`` the editor started from. If the stored event has
+    moved on since, :class:`EventChangedMeanwhile` is raised (optimistic locking); None skips
+    the check (the admin, imports). Every save of a changed event adds one to its version.
+
+    A duplicate (same council, type and on-site start) gets the model's validation error
+    whether the other event was saved long ago or a moment ago by a concurrent request: the
+    database's unique constraint decides, and its violation is turned into the same message.
+    """
     if event.pk is None and user is not None and user.is_authenticated:
         event.created_by = user
-    previous_council_id = (
-        InspectionEvent.objects.filter(pk=event.pk).values_list("council_id", flat=True).first()
-        if event.pk
-        else None
-    )
+    previous_council_id = None
+    if event.pk is not None:
+        try:
+            if expected_version is not None:
+                stored = event_version_check(
+                    event_id=event.pk, expected_version=expected_version, edited=event
+                )
+            else:
+                stored = InspectionEvent.objects.select_for_update().get(pk=event.pk)
+        except InspectionEvent.DoesNotExist:
+            raise ValidationError(
+                "This event was deleted while you were editing it, so it was not saved."
+            ) from None
+        previous_council_id = stored.council_id
+        event.version = stored.version + 1
     event_prepare(event)
-    event.save()
+    try:
+        with transaction.atomic():  # a savepoint: the request's transaction stays usable
+            event.save()
+    except IntegrityError:
+        # A concurrent request saved the same council, type and start first (the check in
+        # event_prepare ran before it committed): now the check sees it, and says so.
+        event.validate_constraints()
+        raise ValidationError(
+            "Another change to this council's events was saved at the same moment. Nothing was "
+            "saved: check the event and save it again."
+        ) from None
     council_changed(event.council_id)
     if previous_council_id and previous_council_id != event.council_id:
         council_changed(previous_council_id)
@@ -117,10 +231,28 @@ def event_save(*, event: InspectionEvent, user=None) -> InspectionEvent:
 
 
 @transaction.atomic
-def event_delete(*, event: InspectionEvent) -> None:
+def event_delete(*, event: InspectionEvent, expected_version: int | None = None) -> None:
+    """Delete an event with its staff time (both kept in the history, and restorable).
+
+    ``expected_version`` as in :func:`event_save`: raises :class:`EventChangedMeanwhile` if the
+    event changed after the version the user was shown.
+    """
+    if expected_version is not None:
+        event_version_check(event_id=event.pk, expected_version=expected_version)
     council_id = event.council_id
     event.delete()
     council_changed(council_id)
+
+
+def events_lock(event_ids: Iterable[int]) -> list[int]:
+    """Lock these events' rows until the transaction ends (in id order, so that two writers
+    of overlapping sets queue rather than deadlock); returns the ids that still exist."""
+    return list(
+        InspectionEvent.objects.select_for_update()
+        .filter(pk__in=sorted(set(event_ids)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic
@@ -140,7 +272,13 @@ def staff_time_save(
     deleted: Iterable[StaffTime] = (),
     user=None,
 ) -> list[StaffTime]:
-    """Save a batch of staff-time entries of one event, all or none."""
+    """Save a batch of staff-time entries of one event, all or none.
+
+    The event's row is locked first, so that saves and imports of the same event's staff time
+    queue up instead of interleaving.
+    """
+    if not events_lock([event.pk]):
+        raise ValidationError("This event was deleted, so its staff time was not saved.")
     saved = []
     for entry in deleted:
         if entry.pk:

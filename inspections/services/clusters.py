@@ -7,7 +7,9 @@ councils' events, calls :func:`detect_clusters` once per active rule and council
 - a cluster's identity is its rule and member set (``member_key``): a cluster found again keeps
   its row, its acknowledgement and its alert; its dates and totals are refreshed;
 - a cluster no longer found (an event deleted, moved or re-typed, a rule changed or switched off)
-  is deleted, with its notices;
+  is resolved: hidden, its members unlinked and its notices deleted, but its row kept, so that
+  if the same members are found again under the same rule (the rule or the event changed back)
+  the row comes back with its acknowledgement and is not alerted a second time;
 - a newly found cluster alerts the council's editors and every LGA officer, by e-mail and by an
   in-app notice, exactly once: the alert is claimed with a conditional UPDATE on ``alerted_at``,
   so a re-run, a retry after a crash or a second worker never sends it again.
@@ -59,7 +61,7 @@ _CLUSTER_FIGURES = [
     "on_site_days",
 ]
 _FIGURES_BUT_HOURS = [name for name in _CLUSTER_FIGURES if name != "total_staff_hours"]
-_IDENTITY_FIELDS = ("pk", "rule_id", "member_key", "alerted_at")
+_IDENTITY_FIELDS = ("pk", "rule_id", "member_key", "alerted_at", "resolved_at")
 # Read per event: id, council, type, on-site start and end, date notified, on-site days.
 _EVENT_FIELDS = (
     "id",
@@ -299,25 +301,34 @@ def _recheck_batch(
         fields = (*_IDENTITY_FIELDS, *compared)
         existing = {
             (row[1], row[2]): row
-            for row in Cluster.objects.filter(council_id__in=list(councils)).values_list(*fields)
+            for row in Cluster.all_objects.filter(council_id__in=list(councils)).values_list(
+                *fields
+            )
         }
         missing = [key for key in found if key not in existing]
         if missing:
             # The same member set can be on another council's row when events moved council
             # in bulk: adopt that row (identity is rule and members) rather than collide.
             for keys in _chunks(sorted({member for _, member in missing})):
-                for row in Cluster.objects.filter(member_key__in=keys).values_list(*fields):
+                for row in Cluster.all_objects.filter(member_key__in=keys).values_list(*fields):
                     if (row[1], row[2]) in found:
                         existing[(row[1], row[2])] = row
-        _figures(found, events, [k for k in found if refresh_hours or k not in existing])
-
-        stale = [row[0] for key, row in existing.items() if key not in found]
-        if stale:
-            Cluster.objects.filter(pk__in=stale).delete()
-            result.deleted = len(stale)
+        # Hours of new and of revived clusters always (their stored hours may be stale).
+        _figures(
+            found,
+            events,
+            [k for k in found if refresh_hours or k not in existing or existing[k][4] is not None],
+        )
 
         now = timezone.now()
-        to_update, to_create, unalerted = [], [], []
+        stale = [row[0] for key, row in existing.items() if key not in found and row[4] is None]
+        if stale:
+            Cluster.all_objects.filter(pk__in=stale).update(resolved_at=now)
+            Cluster.events.through.objects.filter(cluster_id__in=stale).delete()
+            Notice.objects.filter(cluster_id__in=stale).delete()
+            result.deleted = len(stale)
+
+        to_update, to_create, unalerted, revived = [], [], [], []
         by_pk: dict[int, _Found] = {}
         for key, wanted in found.items():
             row = existing.get(key)
@@ -334,12 +345,25 @@ def _recheck_batch(
             by_pk[row[0]] = wanted
             if row[3] is None:
                 unalerted.append(row[0])
-            stored = dict(zip(compared, row[4:], strict=True))
+            if row[4] is not None:
+                # Found again: back with its acknowledgement and alert, and its members.
+                revived.append(Cluster(pk=row[0], rule_id=row[1], member_key=row[2]))
+                continue
+            stored = dict(zip(compared, row[5:], strict=True))
             if any(stored[name] != wanted.figures[name] for name in compared):
                 to_update.append(Cluster(pk=row[0], **{n: wanted.figures[n] for n in compared}))
         if to_update:
-            Cluster.objects.bulk_update(to_update, compared, batch_size=500)
+            Cluster.all_objects.bulk_update(to_update, compared, batch_size=500)
             result.updated = len(to_update)
+        if revived:
+            for cluster in revived:
+                for name, value in by_pk[cluster.pk].figures.items():
+                    setattr(cluster, name, value)
+            Cluster.all_objects.bulk_update(
+                revived, [*_CLUSTER_FIGURES, "resolved_at"], batch_size=500
+            )
+            result.updated += len(revived)
+            _members_add(revived, found)
         if to_create:
             _create(to_create, found)
             result.created = len(to_create)
@@ -440,6 +464,10 @@ def _create(clusters: list[Cluster], found: dict[tuple[int, str], _Found]) -> No
             )
         for c in clusters:
             c.pk = ids[(c.rule_id, c.member_key)]
+    _members_add(clusters, found)
+
+
+def _members_add(clusters: list[Cluster], found: dict[tuple[int, str], _Found]) -> None:
     Member = Cluster.events.through
     Member.objects.bulk_create(
         [

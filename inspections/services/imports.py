@@ -45,6 +45,7 @@ from django.db import (
 )
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from burden import plausible
 from burden.database import analyze_tables
@@ -66,7 +67,8 @@ from ..models import (
     Team,
 )
 from ..outbox import RESEND_AFTER, outbox_send
-from . import council_changed, event_prepare
+from . import council_changed, event_prepare, events_lock
+from .audit import bulk_delete_with_history
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +77,8 @@ STAFF_TIME = ImportJob.Kind.STAFF_TIME
 # A page of a few hundred problems is already more than anyone reads; the count says the rest.
 MAX_ERRORS_KEPT = 500
 PROGRESS_EVERY_ROWS = 500
+# The reason recorded in the history of what an import creates, changes and deletes.
+IMPORT_REASON = "CSV import"
 SAVE_BATCH = 1000
 
 
@@ -768,8 +772,26 @@ def _event_differs(event: InspectionEvent, values: dict, demo: bool) -> bool:
     return event.is_demo != demo
 
 
+class _ChangedMeanwhile(Exception):
+    """An event the file changes was changed or deleted after the file was checked."""
+
+
 def _events_save(new, changed, user, result):
     now = timezone.now()
+    # The events the file changes, locked, must still be as they were checked (their version):
+    # otherwise a form's save made meanwhile would be overwritten unseen (a lost update).
+    checked = {event.pk: event.version for event in changed}
+    if checked:
+        current = dict(
+            InspectionEvent.objects.select_for_update()
+            .filter(pk__in=sorted(checked))
+            .order_by("pk")
+            .values_list("pk", "version")
+        )
+        if current != checked:
+            raise _ChangedMeanwhile
+    for event in changed:
+        event.version += 1
     for event in new:
         event.source_loaded_at = now
         event.created_by = user
@@ -777,12 +799,21 @@ def _events_save(new, changed, user, result):
         if not event.is_published_record:  # a published record keeps when it was published
             event.source_loaded_at = now
         event.updated_at = now
-    InspectionEvent.objects.bulk_create(new, batch_size=SAVE_BATCH)
-    InspectionEvent.objects.bulk_update(
-        changed,
-        [*EVENT_COMPARED_FIELDS, "on_site_days", "source", "source_reference",
-         "source_loaded_at", "updated_at"],
+    bulk_create_with_history(
+        new,
+        InspectionEvent,
         batch_size=SAVE_BATCH,
+        default_user=user,
+        default_change_reason=IMPORT_REASON,
+    )
+    bulk_update_with_history(
+        changed,
+        InspectionEvent,
+        [*EVENT_COMPARED_FIELDS, "on_site_days", "source", "source_reference",
+         "source_loaded_at", "updated_at", "version"],
+        batch_size=SAVE_BATCH,
+        default_user=user,
+        default_change_reason=IMPORT_REASON,
     )  # fmt: skip
     result.created, result.updated = len(new), len(changed)
     return {event.council_id for event in [*new, *changed]}
@@ -888,6 +919,11 @@ def _parse_people(text: str) -> int:
 
 
 def _staff_time_save(by_event, user, result):
+    # Lock the events first: parallel imports (and form saves) of the same events' staff time
+    # queue here, and each compares against what the one before it saved, so they end as
+    # exactly one file's entries instead of adding up.
+    if len(events_lock(by_event)) != len(by_event):
+        raise _ChangedMeanwhile  # an event was deleted after the file was checked
     stored: dict[int, Counter] = {event_id: Counter() for event_id in by_event}
     for entry in StaffTime.objects.filter(event_id__in=list(by_event)).only(
         "event_id", "team", "phase", "hours", "people", "note", "is_demo"
@@ -903,11 +939,16 @@ def _staff_time_save(by_event, user, result):
     if not replace:
         return set()
     result.entries_removed = sum(sum(stored[event_id].values()) for event_id in replace)
-    StaffTime.objects.filter(event_id__in=replace).delete()
+    bulk_delete_with_history(
+        StaffTime.objects.filter(event_id__in=replace), user=user, reason=IMPORT_REASON
+    )
     new = [entry for event_id in replace for entry in by_event[event_id]]
     for entry in new:
         entry.created_by = user
-    StaffTime.objects.bulk_create(new, batch_size=SAVE_BATCH)
+    bulk_create_with_history(
+        new, StaffTime, batch_size=SAVE_BATCH, default_user=user,
+        default_change_reason=IMPORT_REASON,
+    )  # fmt: skip
     result.entries_added = len(new)
     return set(InspectionEvent.objects.filter(pk__in=replace).values_list("council_id", flat=True))
 
@@ -959,8 +1000,9 @@ def import_run(
                 councils = _staff_time_save(by_event, user, result)
             for council_id in sorted(councils):
                 council_changed(council_id)
-    except IntegrityError:
-        # Someone saved a clashing event between the check and the save: nothing was saved.
+    except (IntegrityError, _ChangedMeanwhile):
+        # Someone saved a clashing event, or changed or deleted one the file changes, between
+        # the check and the save: nothing was saved.
         result = ImportResult(kind=kind, rows=len(csv_file.rows))
         result.add_error(
             None,

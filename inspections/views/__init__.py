@@ -17,6 +17,7 @@ from ..forms import EventForm, StaffTimeFormSet
 from ..models import InspectionEvent
 from ..selectors import burden
 from ..selectors import clusters as cluster_selectors
+from ..selectors.audit import event_history
 from .dashboards import council_burden_context
 from .forecast import council_forecast_context
 
@@ -128,6 +129,7 @@ def event_detail(request, pk):
             "entries": event.staff_time.all() if show_hours else None,
             "can_edit": access.can_edit_council(event.council_id),
             "event_clusters": cluster_selectors.clusters_of_event(access, event),
+            "history": event_history(event, with_staff_time=show_hours),
         },
     )
 
@@ -138,13 +140,19 @@ def event_edit(request, pk):
     access = access_for(request.user)
     event = selectors.event_for_edit_or_404(access, pk)
     form = EventForm(request.POST or None, instance=event, access=access)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_or_show_errors(
-            form, lambda: services.event_save(event=form.instance, user=request.user)
-        )
-    ):
+
+    def save():
+        try:
+            services.event_save(
+                event=form.instance,
+                user=request.user,
+                expected_version=form.cleaned_data.get("base_version"),
+            )
+        except services.EventChangedMeanwhile as conflict:
+            form.start_again_from(conflict.current)
+            raise
+
+    if request.method == "POST" and form.is_valid() and _save_or_show_errors(form, save):
         messages.success(request, f"Event updated. {RECHECK_SOON}")
         return redirect(event)
     return render(
@@ -165,7 +173,18 @@ def event_delete(request, pk):
         return redirect(event)
     if request.method == "POST":
         council = event.council
-        services.event_delete(event=event)
+        version = request.POST.get("version", "")
+        try:
+            services.event_delete(
+                event=event, expected_version=int(version) if version.isdigit() else None
+            )
+        except services.EventChangedMeanwhile as conflict:
+            messages.error(
+                request,
+                f"The event was not deleted: it was changed{conflict.who} after you opened the "
+                f"delete page. {conflict.what} Check it, then delete it again if you mean to.",
+            )
+            return redirect(event)
         messages.success(request, f"Event deleted, with its staff time. {RECHECK_SOON}")
         return redirect(council)
     return render(request, "inspections/event_confirm_delete.html", {"event": event})

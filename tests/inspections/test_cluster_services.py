@@ -368,3 +368,56 @@ def test_reading_only_the_events_a_rule_may_count_finds_the_same_clusters_as_rea
     assert len(read) == len(every_event)  # "Any activity" counts every event
     assert len(shortcut) > 10 and len({rule for rule, _ in reference}) == 5
     assert shortcut.keys() == reference.keys()
+
+
+def test_a_rule_edited_away_and_back_keeps_the_acknowledgement_and_alerts_once(
+    council_a, editor_a, lga_officer, django_capture_on_commit_callbacks
+):
+    # Two visits 178 days apart: a cluster under a 180-day window, none under 174 days.
+    rule = ClusterRule.objects.create(name="Half-year", window_days=180, min_events=2)
+    visits(council_a, 0, 178)
+    recheck(council_a, run_on_commit=django_capture_on_commit_callbacks)
+    cluster = Cluster.objects.get(rule=rule)
+    cluster_acknowledge(cluster=cluster, user=lga_officer, note="Raised with Ofsted")
+    alerted = len(mail.outbox)
+
+    ClusterRule.objects.filter(pk=rule.pk).update(window_days=174)
+    away = recheck(council_a, run_on_commit=django_capture_on_commit_callbacks)
+    assert away.deleted == 1 and not Cluster.objects.filter(rule=rule).exists()
+
+    ClusterRule.objects.filter(pk=rule.pk).update(window_days=180)
+    back = recheck(council_a, run_on_commit=django_capture_on_commit_callbacks)
+
+    again = Cluster.objects.get(rule=rule)
+    assert again.pk == cluster.pk and back.created == 0 and back.alerted == 0
+    assert again.acknowledged_by == lga_officer
+    assert again.acknowledgement_note == "Raised with Ofsted"
+    assert set(again.events.values_list("pk", flat=True)) == set(
+        InspectionEvent.objects.filter(council=council_a).values_list("pk", flat=True)
+    )
+    assert len(mail.outbox) == alerted  # no second alert
+
+
+def test_an_alert_claimed_by_a_concurrent_run_is_not_sent_again(
+    council_a, lga_officer, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The alert-once claim (the conditional UPDATE on alerted_at), without a database race.
+
+    This run reads the cluster as not yet alerted; before it claims the alert, another worker
+    claims it and commits (simulated here, in between the two steps). This run must then find
+    nothing to claim: removing the ``alerted_at`` condition from the claim fails this test.
+    """
+    visits(council_a, 0, 40)
+    recheck(council_a, alert=False)  # the cluster exists, recorded as alerted
+    Cluster.objects.update(alerted_at=None)  # as if a crash left it unalerted
+    real_figures = clustering_service._figures
+
+    def figures_then_another_worker_claims(*args, **kwargs):
+        real_figures(*args, **kwargs)
+        Cluster.objects.filter(alerted_at__isnull=True).update(alerted_at="2025-06-01T00:00Z")
+
+    monkeypatch.setattr(clustering_service, "_figures", figures_then_another_worker_claims)
+    result = recheck(council_a, run_on_commit=django_capture_on_commit_callbacks)
+
+    assert result.alerted == 0
+    assert mail.outbox == [] and not Notice.objects.exists()
