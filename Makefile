@@ -10,7 +10,7 @@ PORT ?= 8000
 LOCAL_PROD = DEBUG=false SECRET_KEY="$$(cat .secret-key)" ALLOWED_HOSTS=$(HOST),localhost \
 	SECURE_COOKIES=false EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
 
-.PHONY: install serve-prod smoke-prod run test test-fast chromium screenshots frontend lint format benchmark forecast-backtest clean
+.PHONY: install serve-prod smoke-prod backup restore run test test-fast chromium screenshots frontend lint format benchmark forecast-backtest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ serve-prod: install
 ## Start `make serve-prod` on a scratch database and run its smoke test against it (in .ci/run)
 smoke-prod: install
 	scripts/smoke-prod
+
+## A complete backup of the database (DATABASE_URL) to backup-DATE.dump (README "Backup and restore")
+backup: install
+	$(BIN)/python manage.py backup --output backup-$$(date +%Y%m%d-%H%M%S).dump
+
+## Restore a backup into the database (DATABASE_URL), replacing it: make restore FILE=backup-....dump
+restore: install
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backup-....dump"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
 
 ## Install and run the whole test suite (browser tests need Chromium: installed here when possible)
 test: install chromium

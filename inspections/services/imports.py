@@ -1156,6 +1156,8 @@ def _import_job_run(job_id: int) -> ImportJob | None:
         processed_rows=0,
         attempts=F("attempts") + 1,
         lease_until=now + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT),
+        # From now on the drain may send it again as soon as its worker is seen gone.
+        send_after=now,
     )
     if not claimed:
         gave_up = startable.update(
