@@ -44,6 +44,18 @@ def _run(command: list[str], env: dict) -> None:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip() or done.returncode}")
 
 
+def _sqlite_copy(source_path, target_path) -> None:
+    """SQLite's online backup API: a consistent copy even while the app writes."""
+    source = sqlite3.connect(str(source_path))
+    target = sqlite3.connect(str(target_path))
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
 def database_backup(path: Path, *, using: str = "default") -> Path:
     """Write a complete dump of the database to ``path`` and return it."""
     settings = connections[using].settings_dict
@@ -57,14 +69,7 @@ def database_backup(path: Path, *, using: str = "default") -> Path:
             env,
         )  # fmt: skip
     elif vendor == "sqlite":
-        source = sqlite3.connect(str(settings["NAME"]))
-        target = sqlite3.connect(str(path))
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            source.close()
-            target.close()
+        _sqlite_copy(settings["NAME"], path)
     else:
         raise BackupError(f"Backups of a {vendor} database are not supported.")
     return path
@@ -88,13 +93,6 @@ def database_restore(path: Path, *, using: str = "default") -> None:
             env,
         )  # fmt: skip
     elif connection.vendor == "sqlite":
-        source = sqlite3.connect(str(path))
-        target = sqlite3.connect(str(settings["NAME"]))
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            source.close()
-            target.close()
+        _sqlite_copy(path, settings["NAME"])
     else:
         raise BackupError(f"Restoring a {connection.vendor} database is not supported.")

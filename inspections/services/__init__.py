@@ -117,11 +117,8 @@ class EventChangedMeanwhile(ValidationError):
         record = current.history.order_by("-history_date", "-history_id").first()
         who = ""
         if record is not None:
-            by = (
-                record.history_user.get_full_name() or record.history_user.get_username()
-                if (record.history_user)
-                else "someone else"
-            )
+            user = record.history_user
+            by = (user.get_full_name() or user.get_username()) if user else "someone else"
             who = f" by {by} at {timezone.localtime(record.history_date):%H:%M on %-d %B %Y}"
         what = (
             "They changed: " + ", ".join(changed_fields) + "."

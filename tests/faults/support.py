@@ -23,10 +23,14 @@ from django.db import connection
 
 # The ports this project's fault tests may listen on.
 PORTS = range(8121, 8129)
-WAIT = 90  # seconds: the most any wait below may take before the test gives up
+WAIT = 120  # seconds: the most any wait below may take before the test gives up
+# The integration tests' services: .ci/run's second pass points these at PostgreSQL and Redis.
+REAL_SERVICES = settings.CELERY_BROKER_URL.startswith("redis") and settings.DATABASES["default"][
+    "ENGINE"
+].endswith("postgresql")
 
 
-def wait_for(condition, *, what, timeout=WAIT, interval=0.1):
+def wait_for(condition, *, what, timeout=WAIT, interval=0.05):
     """Poll until condition() is truthy; fail, naming what was awaited, after `timeout`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

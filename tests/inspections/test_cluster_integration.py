@@ -14,13 +14,11 @@ import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.urls import reverse
 
 from burden.celery import app as celery_app
@@ -28,13 +26,11 @@ from councils.models import CouncilMembership
 from inspections.models import Cluster, ForecastWindow, InspectionEvent, Notice
 from inspections.tasks import sweep_all_councils
 from tests.factories import ensure_reference_data, inspection_type, make_council, make_event
+from tests.faults.support import REAL_SERVICES, WAIT, wait_for
+from tests.faults.support import database_url_of_tests as worker_database_url
 
-REAL_SERVICES = settings.CELERY_BROKER_URL.startswith("redis") and settings.DATABASES["default"][
-    "ENGINE"
-].endswith("postgresql")
 # A task taken by a killed worker is handed out again after this many seconds.
 VISIBILITY_TIMEOUT = 3
-WAIT = 120  # seconds: the most any wait below may take before the test gives up
 
 pytestmark = [
     pytest.mark.integration,
@@ -45,27 +41,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def wait_for(condition, *, what, timeout=WAIT, interval=0.05):
-    """Poll until condition() is truthy; fail, naming what was awaited, after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    pytest.fail(f"Gave up after {timeout} s waiting for {what}")
-
-
-def worker_database_url() -> str:
-    """The test database (not the one DATABASE_URL names), for the worker process."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"])
-    host = db["HOST"] or "127.0.0.1"
-    return f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class Worker:
