@@ -1,7 +1,15 @@
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Council, CouncilMembership, LgaOfficer, Region
+from .models import (
+    Council,
+    CouncilAlias,
+    CouncilMembership,
+    JointService,
+    LgaOfficer,
+    Region,
+    RetiredCouncilCode,
+)
 
 
 @admin.register(Region)
@@ -11,11 +19,17 @@ class RegionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class CouncilAliasInline(admin.TabularInline):
+    model = CouncilAlias
+    extra = 1
+    fields = ["name", "note"]
+
+
 @admin.register(Council)
 class CouncilAdmin(SimpleHistoryAdmin):
     list_display = ["name", "gss_code", "dfe_number", "ofsted_urn", "region", "kind", "is_active"]
     list_filter = ["region", "kind", "is_active"]
-    search_fields = ["name", "gss_code", "dfe_number", "ofsted_urn"]
+    search_fields = ["name", "gss_code", "dfe_number", "ofsted_urn", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["deactivate"]
 
@@ -45,6 +59,40 @@ class CouncilAdmin(SimpleHistoryAdmin):
             council.is_active = False
             council.save(update_fields=["is_active"])  # one history row each
         self.message_user(request, "Deactivated. Their events and history are kept.")
+
+    inlines = [CouncilAliasInline]
+
+
+@admin.register(CouncilAlias)
+class CouncilAliasAdmin(admin.ModelAdmin):
+    """Other names files use for a council; the imports and filters read them at once."""
+
+    list_display = ["name", "council", "note"]
+    search_fields = ["name", "council__name", "note"]
+    autocomplete_fields = ["council"]
+
+
+@admin.register(RetiredCouncilCode)
+class RetiredCouncilCodeAdmin(admin.ModelAdmin):
+    list_display = ["gss_code", "name", "dfe_number", "terminated_on", "reorganisation"]
+    search_fields = ["gss_code", "name"]
+    filter_horizontal = ["successors"]
+
+
+@admin.register(JointService)
+class JointServiceAdmin(admin.ModelAdmin):
+    """Services run jointly by several councils: an import records one event for each member."""
+
+    list_display = ["name", "member_names", "families", "source"]
+    search_fields = ["name", "other_names", "members__name"]
+    filter_horizontal = ["members"]
+
+    @admin.display(description="members")
+    def member_names(self, obj):
+        return ", ".join(c.name for c in obj.members.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("members")
 
 
 @admin.register(CouncilMembership)

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import Council, Region
+from .models import Council, CouncilAlias, JointService, Region, RetiredCouncilCode
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REGISTER_FILES = {
@@ -16,6 +16,10 @@ REGISTER_FILES = {
     "regions": DATA_DIR / "regions.csv",
     "lookup": DATA_DIR / "Provider_data_lookup.csv",
 }
+# Kept as data beside the register (sources in data/SOURCES.md); see councils/resolver.py.
+ALIASES_FILE = DATA_DIR / "aliases.csv"
+REORGANISATIONS_FILE = DATA_DIR / "reorganisations.csv"
+JOINT_SERVICES_FILE = DATA_DIR / "joint_services.csv"
 
 KIND_BY_ENTITY = {
     "E06": Council.Kind.UNITARY,
@@ -35,11 +39,16 @@ class RegisterLoadSummary:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     deactivated: list[str] = field(default_factory=list)
+    aliases_added: int = 0
+    retired_codes: int = 0
+    joint_services_added: int = 0
 
     def __str__(self):
         return (
             f"{len(self.created)} created, {len(self.updated)} updated, "
-            f"{self.unchanged} unchanged, {len(self.deactivated)} deactivated"
+            f"{self.unchanged} unchanged, {len(self.deactivated)} deactivated; "
+            f"{self.retired_codes} retired GSS codes, {self.aliases_added} aliases added, "
+            f"{self.joint_services_added} joint services added"
         )
 
 
@@ -182,4 +191,126 @@ def council_register_load(
         council.is_active = False
         council.save(update_fields=["is_active"])
         summary.deactivated.append(council.name)
+    summary.retired_codes = _retired_codes_load(las_path)
+    summary.aliases_added = _aliases_load(lookup_path)
+    summary.joint_services_added = _joint_services_load(las_path)
     return summary
+
+
+def _date(text: str) -> date | None:
+    day, month, year = (text.strip().split("/") + ["", "", ""])[:3]
+    return date(int(year), int(month), int(day)) if year.isdigit() else None
+
+
+def _retired_codes_load(las_path: Path) -> int:
+    """The register's terminated GSS codes and their successors (kept in step with the files).
+
+    A terminated code whose DfE number a live council still has maps to that council (DfE kept
+    the number: Barnsley's 370); otherwise the successors come from ``reorganisations.csv``.
+    """
+    by_dfe = {c.dfe_number: c for c in Council.objects.filter(is_active=True)}
+    by_gss = {c.gss_code: c for c in Council.objects.all()}
+    reorganisations = {row["retired_gss_code"]: row for row in _read_csv(REORGANISATIONS_FILE)}
+    count = 0
+    for row in _read_csv(las_path):
+        if row["status"].strip() != "terminated":
+            continue
+        gss, dfe_number = row["new_la_code"].strip(), row["old_la_code"].strip()
+        reorganisation = reorganisations.get(gss, {})
+        if reorganisation:
+            successors = [by_gss[code] for code in reorganisation["successor_gss_codes"].split()]
+        elif dfe_number in by_dfe:
+            successors = [by_dfe[dfe_number]]
+        else:
+            successors = []
+        retired, _ = RetiredCouncilCode.objects.update_or_create(
+            gss_code=gss,
+            defaults={
+                "name": row["la_name"].strip(),
+                "dfe_number": dfe_number if dfe_number.isdigit() else "",
+                "terminated_on": _date(row["date_of_termination"]),
+                "reorganisation": reorganisation.get("reorganisation", ""),
+            },
+        )
+        retired.successors.set(successors)
+        count += 1
+    return count
+
+
+def _alias_add(council: Council, name: str, note: str) -> bool:
+    from .resolver import council_name_key
+
+    key = council_name_key(name)
+    if not key or key == council_name_key(council.name):
+        return False
+    if CouncilAlias.objects.filter(key=key).exists():
+        return False  # an administrator's edit (or an earlier load) stands
+    alias = CouncilAlias(council=council, name=name, note=note)
+    alias.full_clean()
+    alias.save()
+    return True
+
+
+def _aliases_load(lookup_path: Path) -> int:
+    """Add the names other files use: Ofsted's lookup names and ``aliases.csv``. Adds only
+    missing ones, so that an alias an administrator changed or removed is not put back."""
+    by_gss = {c.gss_code: c for c in Council.objects.filter(is_active=True)}
+    added = 0
+    for row in _read_csv(lookup_path):
+        council = by_gss.get(row["la_code_new"].strip())
+        if council is None:
+            continue
+        names = [row["local_authority_ons_name"], row["ofsted_ilacs_scrape_la_name"]]
+        names += row["also_known_as"].strip("[] ").split(",")
+        for name in names:
+            name = name.strip()
+            if name and not name.isdigit():
+                added += _alias_add(council, name, "Ofsted's council lookup")
+    for row in _read_csv(ALIASES_FILE):
+        council = by_gss.get(row["gss_code"].strip())
+        if council is None:
+            raise ValueError(f"{ALIASES_FILE.name}: no council has GSS code {row['gss_code']!r}")
+        added += _alias_add(council, row["alias"].strip(), row["note"].strip())
+    return added
+
+
+def _joint_services_load(las_path: Path) -> int:
+    """Add the joint services of ``joint_services.csv`` and the register's combined rows
+    ("Kingston upon Thames / Richmond upon Thames"). Adds only missing ones."""
+    by_gss = {c.gss_code: c for c in Council.objects.filter(is_active=True)}
+    rows = [
+        {
+            "name": row["name"],
+            "other_names": row["other_names"].replace("|", "\n"),
+            "members": row["member_gss_codes"].split(),
+            "families": [f for f in row["families"].split() if f],
+            "source": row["source"],
+        }
+        for row in _read_csv(JOINT_SERVICES_FILE)
+    ]
+    for row in _read_csv(las_path):
+        codes = [code.strip() for code in row["new_la_code"].split("/")]
+        if row["status"].strip() == "live" and len(codes) > 1:
+            rows.append(
+                {
+                    "name": row["la_name"].strip(),
+                    "other_names": "",
+                    "members": codes,
+                    "families": [],
+                    "source": "DfE register: a row reporting for both councils together",
+                }
+            )
+    added = 0
+    for row in rows:
+        if JointService.objects.filter(name=row["name"]).exists():
+            continue
+        members = [by_gss[code] for code in row["members"]]
+        joint = JointService.objects.create(
+            name=row["name"],
+            other_names=row["other_names"],
+            families=row["families"],
+            source=row["source"],
+        )
+        joint.members.set(members)
+        added += 1
+    return added

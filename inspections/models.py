@@ -46,6 +46,19 @@ class InspectionType(models.Model):
     typical_on_site_days = models.PositiveSmallIntegerField(
         "typical on-site days", null=True, blank=True
     )
+    typical_publication_lag_days = models.PositiveSmallIntegerField(
+        "typical days from on-site start to publication",
+        null=True,
+        blank=True,
+        help_text="Used to estimate the on-site dates of an event known only by its publication "
+        "date. Empty: such events cannot be estimated for this type.",
+    )
+    publication_lag_source = models.CharField(
+        "source of the typical lag",
+        max_length=300,
+        blank=True,
+        help_text="Where the typical lag comes from (a measurement, a framework, an assumption)",
+    )
     judgement_areas = models.JSONField(
         "sub-judgement areas",
         default=list,
@@ -119,6 +132,14 @@ class InspectionEvent(models.Model):
     # Working days (Monday to Friday, less bank holidays in England) from start to end inclusive.
     # Kept on the row so that dashboards can sum it in the database; set by the services.
     on_site_days = models.PositiveSmallIntegerField("on-site working days", default=0)
+    # Known only by its publication date: the on-site dates are the publication date less the
+    # type's typical lag (services.estimates), shown as estimated everywhere until real dates
+    # arrive and replace them.
+    dates_estimated = models.BooleanField(
+        "on-site dates estimated",
+        default=False,
+        help_text="The on-site dates were estimated from the publication date",
+    )
     published_on = models.DateField("report published", null=True, blank=True)
     outcome = models.ForeignKey(
         InspectionOutcome, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
@@ -134,6 +155,13 @@ class InspectionEvent(models.Model):
         max_length=500, blank=True, help_text="File name or address the record came from"
     )
     source_loaded_at = models.DateTimeField(null=True, blank=True)
+    joint_service = models.CharField(
+        "joint service or inspection",
+        max_length=200,
+        blank=True,
+        help_text="Set when the record came from a joint service or joint inspection, recorded "
+        "once for each member council (e.g. Tower Hamlets and City of London)",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -306,6 +334,12 @@ class ClusterRule(models.Model):
         help_text="Types that count in addition to the families; empty means no extra types",
     )
     anchor = models.CharField(max_length=20, choices=Anchor.choices, default=Anchor.ON_SITE_START)
+    counts_estimated_dates = models.BooleanField(
+        "counts estimated dates",
+        default=True,
+        help_text="Whether events whose on-site dates were estimated from their publication date "
+        "count towards this rule",
+    )
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
     is_active = models.BooleanField("active", default=True)
     history = HistoricalRecords(m2m_fields=[inspection_types])

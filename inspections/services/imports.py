@@ -25,12 +25,11 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import re
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -51,7 +50,17 @@ from burden import plausible
 from burden.database import analyze_tables
 from councils.access import UserAccess, access_for
 from councils.models import Council, CouncilMembership
+from councils.resolver import CouncilMatch, CouncilNotResolved, CouncilResolver
 
+from ..csv_reader import (
+    CsvFileError,
+    ValueReadError,
+    address_complete,
+    csv_read,
+    date_read,
+    number_read,
+    outcome_match,
+)
 from ..exports import EVENT_HEADER, STAFF_TIME_HEADER, unneutralise
 from ..models import (
     HOURS_RANGE_MESSAGE,
@@ -69,6 +78,7 @@ from ..models import (
 from ..outbox import RESEND_AFTER, outbox_send
 from . import council_changed, event_prepare, events_lock
 from .audit import bulk_delete_with_history
+from .estimates import EstimateError, estimated_on_site_dates
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +111,13 @@ COUNCIL_COLUMNS = [
         "must name the same council.",
         "E08000003",
     ),
-    Column("council_name", "The council's name, as in the list of councils.", "Manchester"),
+    Column(
+        "council_name",
+        "The council's name, as the register, the inspectorates or people write it (Hull, "
+        "St Helens, Royal Borough of Greenwich), or a joint service (Tower Hamlets and City "
+        "of London), which is recorded once for each member council.",
+        "Manchester",
+    ),
     Column(
         "region",
         "The council's region. Not read: the council decides it.",
@@ -120,12 +136,22 @@ EVENT_COLUMNS = [
     Column("inspection_type_name", "The type's name. Not read.", "ILACS focused visit", read=False),
     Column("family", "The type's family. Not read.", "ilacs", read=False),
     Column("notified_on", "Date the council was told. Optional.", "2025-02-24"),
-    Column("on_site_start", "First day on site.", "2025-03-03", required=True),
+    Column(
+        "on_site_start",
+        "First day on site. Leave empty for an event known only by its publication date: the "
+        "dates are then estimated from the type's typical lag, and shown as estimated.",
+        "2025-03-03",
+    ),
     Column(
         "on_site_end",
-        "Last day on site; for a one-day visit the same date.",
+        "Last day on site; for a one-day visit the same date. Needed with on_site_start.",
         "2025-03-04",
-        required=True,
+    ),
+    Column(
+        "dates_estimated",
+        "yes when the on-site dates are estimates (as the export writes them); otherwise no "
+        "or empty.",
+        "no",
     ),
     Column(
         "on_site_working_days",
@@ -146,6 +172,12 @@ EVENT_COLUMNS = [
         "report_url", "Address of the published report. Optional.", "https://reports.ofsted.gov.uk/"
     ),
     Column("notes", "Notes. Optional.", ""),
+    Column(
+        "joint_service",
+        "The joint service or joint inspection the event was recorded from. Optional: set from "
+        "council_name when that names a joint service.",
+        "",
+    ),
     Column("staff_hours", "Not read: import staff time with its own file.", "52.5", read=False),
     Column(
         "staff_hours_demo",
@@ -185,7 +217,7 @@ STAFF_TIME_COLUMNS = [
     Column(
         "staff_hours",
         f"Hours of the whole team in this phase: a number more than 0 and at most "
-        f"{MAX_HOURS_PER_ENTRY:,}, at most 2 decimal places, no commas or units.",
+        f"{MAX_HOURS_PER_ENTRY:,}, at most 2 decimal places, no units (1,234.50 is read).",
         "37.5",
         required=True,
     ),
@@ -193,10 +225,77 @@ STAFF_TIME_COLUMNS = [
     Column("note", "A note. Optional.", ""),
     Column("demo", "yes for demo (invented) hours; otherwise no or empty.", "no"),
 ]
+# Read by the import, never written by the export: other ways files name the council.
+CODE_COLUMNS = [
+    Column("council_dfe_number", "The council's DfE LA number, e.g. 352. Optional.", "352"),
+    Column("council_ofsted_urn", "The council's Ofsted URN, e.g. 80446. Optional.", "80446"),
+]
 COLUMNS: dict[str, list[Column]] = {EVENTS: EVENT_COLUMNS, STAFF_TIME: STAFF_TIME_COLUMNS}
 # The import reads what the export writes: a downloaded file can be loaded back unchanged.
 assert [c.name for c in EVENT_COLUMNS] == EVENT_HEADER
 assert [c.name for c in STAFF_TIME_COLUMNS] == STAFF_TIME_HEADER
+
+# Other headers real files use for the same columns (after header_key: lower case, spaces and
+# hyphens as underscores). One table for both kinds; a kind reads only its own columns.
+_SHARED_SYNONYMS = {
+    "gss_code": "council_gss_code",
+    "council_gss": "council_gss_code",
+    "new_la_code": "council_gss_code",
+    "la_code_new": "council_gss_code",
+    "ltla23cd": "council_gss_code",
+    "council": "council_name",
+    "local_authority": "council_name",
+    "local_authority_name": "council_name",
+    "la_name": "council_name",
+    "la": "council_name",
+    "authority": "council_name",
+    "la_code": "council_dfe_number",
+    "dfe_number": "council_dfe_number",
+    "dfe_la_number": "council_dfe_number",
+    "old_la_code": "council_dfe_number",
+    "la_number": "council_dfe_number",
+    "urn": "council_ofsted_urn",
+    "ofsted_urn": "council_ofsted_urn",
+    "type": "inspection_type",
+    "inspection": "inspection_type",
+    "start_date": "on_site_start",
+    "inspection_start_date": "on_site_start",
+    "on_site_start_date": "on_site_start",
+}
+SYNONYMS: dict[str, dict[str, str]] = {
+    EVENTS: {
+        **_SHARED_SYNONYMS,
+        "date_notified": "notified_on",
+        "notification_date": "notified_on",
+        "notified": "notified_on",
+        "end_date": "on_site_end",
+        "inspection_end_date": "on_site_end",
+        "on_site_end_date": "on_site_end",
+        "publication_date": "published_on",
+        "date_published": "published_on",
+        "published": "published_on",
+        "report_published": "published_on",
+        "outcome_grade": "outcome",
+        "grade": "outcome",
+        "rating": "outcome",
+        "overall_rating": "outcome",
+        "overall_effectiveness_grade": "outcome",
+        "judgement": "outcome",
+        "report_link": "report_url",
+        "inspection_link": "report_url",
+        "report_address": "report_url",
+        "link": "report_url",
+        "note": "notes",
+        "comments": "notes",
+    },
+    STAFF_TIME: {
+        **_SHARED_SYNONYMS,
+        "hours": "staff_hours",
+        "notes": "note",
+        "comments": "note",
+        "number_of_people": "people",
+    },
+}
 
 # Model field -> column, for the model's own validation messages.
 FIELD_COLUMNS = {
@@ -218,12 +317,8 @@ def template_csv(kind: str) -> bytes:
 # --- Reading the file ----------------------------------------------------------------------
 
 
-class ImportFileError(Exception):
+class ImportFileError(CsvFileError):
     """The file as a whole cannot be read: wrong encoding, size, columns, no rows."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__(" ".join(messages))
-        self.messages = messages
 
 
 @dataclass
@@ -231,87 +326,30 @@ class CsvFile:
     columns: list[str]
     rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
     problems: list[RowError] = field(default_factory=list)  # rows with the wrong cell count
-
-
-def _header_name(text: str) -> str:
-    return re.sub(r"[\s\-]+", "_", text.strip().lower())
-
-
-def _size_words(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+    described: str = ""  # how it was read: encoding and delimiter
 
 
 def csv_file_read(*, kind: str, content: bytes) -> CsvFile:
-    """Check the file as a whole (size, encoding, columns, row count). Raises ImportFileError."""
-    max_bytes = settings.IMPORT_MAX_BYTES
-    if len(content) > max_bytes:
-        raise ImportFileError(
-            [
-                f"The file is {_size_words(len(content))}: it must be at most "
-                f"{_size_words(max_bytes)}. Split it into smaller files, for example one per "
-                "year, and import each."
-            ]
-        )
-    if not content.strip():
-        raise ImportFileError(["The file is empty."])
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            [
-                "The file is not saved as UTF-8 text. In Excel choose File, Save As, "
-                "‘CSV UTF-8 (Comma delimited) (*.csv)’, then upload that file. "
-                "Excel workbooks (.xlsx) must be saved as CSV first."
-            ]
-        ) from None
-    if "\x00" in text:
-        raise ImportFileError(
-            ["The file is not CSV text. Save it as ‘CSV UTF-8 (Comma delimited) (*.csv)’."]
-        )
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, [])
-        columns = [_header_name(name) for name in header]
-        while columns and not columns[-1]:
-            columns.pop()  # spreadsheets often save empty trailing columns
-        # The header first: a file whose columns are wrong is refused before its rows are read.
-        _header_check(columns, kind)
-        rows = []
-        problems = []
-        max_rows = settings.IMPORT_MAX_ROWS
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue  # an empty line, or a line of empty cells
-            number = reader.line_num
-            if len(rows) >= max_rows:
-                raise ImportFileError(
-                    [
-                        f"The file has more than {max_rows:,} rows of data: one import takes "
-                        "at most that many. Split it into smaller files, for example one per "
-                        "year, and import each."
-                    ]
-                )
-            extra = cells[len(columns) :]
-            if any(cell.strip() for cell in extra):
-                problems.append(
-                    RowError(
-                        number,
-                        "",
-                        f"This row has {len(cells)} cells but the header row names only "
-                        f"{len(columns)} columns.",
-                    )
-                )
-            rows.append((number, cells[: len(columns)]))
-    except csv.Error as exc:
-        raise ImportFileError(
-            [f"The file could not be read as CSV at line {reader.line_num}: {exc}."]
-        ) from None
+    """Check the file as a whole (size, encoding, columns, row count). Raises ImportFileError.
 
+    The file is read by the one CSV reader (``inspections.csv_reader``): UTF-8 or Windows-1252,
+    comma, semicolon or tab, headers in any case and spacing and their usual synonyms.
+    """
+    try:
+        table = csv_read(
+            content,
+            synonyms=SYNONYMS[kind],
+            max_bytes=settings.IMPORT_MAX_BYTES,
+            max_rows=settings.IMPORT_MAX_ROWS,
+        )
+    except CsvFileError as exc:
+        raise ImportFileError(exc.messages) from None
+    columns, rows = table.columns, table.rows
+    problems = [RowError(number, "", message) for number, message in table.ragged]
+    _header_check(columns, kind)
     if not rows:
         raise ImportFileError(["The file has a header row but no rows of data."])
-    # Short rows (Excel drops empty trailing cells) read as empty cells.
-    rows = [(number, cells + [""] * (len(columns) - len(cells))) for number, cells in rows]
-    return CsvFile(columns=columns, rows=rows, problems=problems)
+    return CsvFile(columns=columns, rows=rows, problems=problems, described=table.described())
 
 
 # A header row has at most this many columns: the imports read about twenty.
@@ -335,7 +373,7 @@ def _header_check(columns: list[str], kind: str) -> None:
                 f"{len(COLUMNS[kind])}. Keep only the columns listed on this page."
             ]
         )
-    known = {c.name for c in COLUMNS[kind]}
+    known = {c.name for c in COLUMNS[kind]} | {c.name for c in CODE_COLUMNS}
     present = set(columns)
     messages = []
     if "" in present:
@@ -359,7 +397,16 @@ def _header_check(columns: list[str], kind: str) -> None:
     for column in COLUMNS[kind]:
         if column.required and column.name not in present:
             messages.append(f"The file has no ‘{column.name}’ column, which is needed.")
-    if "council_gss_code" not in present and "council_name" not in present:
+    if kind == EVENTS and "on_site_start" in present and "on_site_end" not in present:
+        messages.append("The file has no ‘on_site_end’ column, which is needed with on_site_start.")
+    if kind == EVENTS and "on_site_start" not in present and "published_on" not in present:
+        messages.append(
+            "The file needs an ‘on_site_start’ column, or a ‘published_on’ column for events "
+            "known only by their publication date."
+        )
+    if not {"council_gss_code", "council_name", "council_dfe_number", "council_ofsted_urn"} & (
+        present
+    ):
         messages.append("The file needs a ‘council_gss_code’ or a ‘council_name’ column.")
     if messages:
         raise ImportFileError(messages)
@@ -395,37 +442,28 @@ def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-
-
 def _parse_date(text: str, column: str, *, required: bool) -> date | None:
     if not text:
         if required:
             raise RowProblem(column, "Enter a date: this column is needed on every row.")
         return None
-    for fmt in DATE_FORMATS:
-        try:
-            day = datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        problem = plausible.date_problem(day, column)
-        if problem:
-            raise RowProblem(column, problem + ".")
-        return day
-    raise RowProblem(
-        column,
-        f"‘{text}’ is not a real date. Write dates as year-month-day, for example 2025-03-31, "
-        "or as day/month/year, for example 31/03/2025.",
-    )
+    try:
+        day = date_read(text)
+    except ValueReadError as exc:
+        raise RowProblem(column, str(exc)) from None
+    problem = plausible.date_problem(day, column)
+    if problem:
+        raise RowProblem(column, problem + ".")
+    return day
 
 
-def _parse_yes_no(text: str) -> bool:
+def _parse_yes_no(text: str, column: str = "demo") -> bool:
     value = text.casefold()
     if value in {"", "no", "n", "false", "0"}:
         return False
     if value in {"yes", "y", "true", "1"}:
         return True
-    raise RowProblem("demo", f"‘{text}’ is not yes or no.")
+    raise RowProblem(column, f"‘{text}’ is not yes or no.")
 
 
 def _choice(text: str, column: str, choices) -> str:
@@ -449,11 +487,7 @@ class _Lookups:
 
     def __init__(self, access: UserAccess):
         self.access = access
-        self.by_gss: dict[str, Council] = {}
-        self.by_name: dict[str, Council] = {}
-        for council in Council.objects.all():
-            self.by_gss[council.gss_code.upper()] = council
-            self.by_name[_key(council.name)] = council
+        self.resolver = CouncilResolver()
         self.own_council = (
             Council.objects.filter(pk=access.council_id).first() if access.council_id else None
         )
@@ -461,43 +495,53 @@ class _Lookups:
         for itype in InspectionType.objects.all():
             self.types[_key(itype.code)] = itype
             self.types[_key(itype.name)] = itype
-        self.outcomes: dict[tuple[int, str], InspectionOutcome] = {}
-        self.outcome_codes: dict[int, list[str]] = {}
+        self.outcomes: dict[int, list[InspectionOutcome]] = {}
         for outcome in InspectionOutcome.objects.all():
-            self.outcomes[(outcome.inspection_type_id, _key(outcome.code))] = outcome
-            self.outcomes[(outcome.inspection_type_id, _key(outcome.label))] = outcome
-            self.outcome_codes.setdefault(outcome.inspection_type_id, []).append(outcome.code)
+            self.outcomes.setdefault(outcome.inspection_type_id, []).append(outcome)
 
-    def council(self, cells: dict[str, str]) -> Council:
+    def councils(self, cells: dict[str, str], itype: InspectionType | None) -> CouncilMatch:
+        """The council (or each member council of a joint service) a row names, through the
+        council resolver; only those this user may import for (others dropped with a warning
+        in ``match.note``, or the row refused when none is left)."""
         gss = cells.get("council_gss_code", "")
+        dfe = cells.get("council_dfe_number", "")
+        urn = cells.get("council_ofsted_urn", "")
         name = cells.get("council_name", "")
-        if gss:
-            council = self.by_gss.get(gss.upper())
-            if council is None:
-                raise RowProblem("council_gss_code", f"No council has the GSS code ‘{gss}’.")
-            if name and self.by_name.get(_key(name)) != council:
-                raise RowProblem(
-                    "council_name",
-                    f"‘{name}’ is not the council with GSS code {council.gss_code}, which is "
-                    f"{council.name}.",
-                )
-        elif name:
-            council = self.by_name.get(_key(name))
-            if council is None:
-                raise RowProblem(
-                    "council_name",
-                    f"No council is called ‘{name}’. Check the spelling against the list of "
-                    "councils, or give its GSS code.",
-                )
-        else:
-            raise RowProblem("council_gss_code", "Enter the council's GSS code or name.")
-        if not self.access.can_edit_council(council.pk):
+        family = itype.family if itype else None
+        column = (
+            "council_gss_code" if gss else "council_dfe_number" if dfe else "council_ofsted_urn"
+        )
+        try:
+            if gss or dfe or urn:
+                match = self.resolver.resolve_code(gss_code=gss, dfe_number=dfe, urn=urn)
+                if name:
+                    column = "council_name"
+                    named = self.resolver.resolve_name(name, family=family)
+                    if not set(match.councils) <= set(named.councils):
+                        raise RowProblem(
+                            "council_name",
+                            f"‘{name}’ is not the council with {gss or dfe or urn}, which is "
+                            f"{match.council.name}.",
+                        )
+                    match = CouncilMatch(match.councils, named.joint_service, match.note)
+            elif name:
+                column = "council_name"
+                match = self.resolver.resolve_name(name, family=family)
+            else:
+                raise RowProblem("council_gss_code", "Enter the council's GSS code or name.")
+        except CouncilNotResolved as exc:
+            raise RowProblem(column, exc.message) from None
+        allowed = tuple(c for c in match.councils if self.access.can_edit_council(c.pk))
+        if not allowed:
             own = f"only for {self.own_council.name}" if self.own_council else "for no council"
-            raise RowProblem(
-                "council_gss_code" if gss else "council_name",
-                f"This row is for {council.name}, but you may import {own}.",
-            )
-        return council
+            names = " and ".join(c.name for c in match.councils)
+            raise RowProblem(column, f"This row is for {names}, but you may import {own}.")
+        if len(allowed) < len(match.councils):
+            others = " and ".join(c.name for c in match.councils if c not in allowed)
+            note = f"recorded for {allowed[0].name} only: you may not import for {others}"
+            note = "; ".join(filter(None, [match.note, note]))
+            match = CouncilMatch(allowed, match.joint_service, note)
+        return match
 
     def inspection_type(self, text: str) -> InspectionType:
         if not text:
@@ -514,9 +558,9 @@ class _Lookups:
     def outcome(self, text: str, itype: InspectionType) -> InspectionOutcome | None:
         if not text:
             return None
-        outcome = self.outcomes.get((itype.pk, _key(text)))
+        outcome = outcome_match(text, self.outcomes.get(itype.pk, []))
         if outcome is None:
-            codes = self.outcome_codes.get(itype.pk, [])
+            codes = [o.code for o in self.outcomes.get(itype.pk, [])]
             raise RowProblem(
                 "outcome",
                 f"‘{text}’ is not an outcome of {itype.name}. "
@@ -571,7 +615,9 @@ class ImportResult:
     entries_removed: int = 0
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    warnings: list[RowError] = field(default_factory=list)  # read, but not as written
     councils_changed: list[int] = field(default_factory=list)
+    described: str = ""  # how the file was read (encoding, delimiter)
 
     @property
     def saved(self) -> bool:
@@ -581,6 +627,10 @@ class ImportResult:
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS_KEPT:
             self.errors.append(RowError(row, column, message))
+
+    def add_warning(self, row: int | None, column: str, message: str) -> None:
+        if len(self.warnings) < MAX_ERRORS_KEPT:
+            self.warnings.append(RowError(row, column, message))
 
     def summary(self) -> str:
         if not self.saved:
@@ -611,6 +661,8 @@ class ImportResult:
             "entries_removed": self.entries_removed,
             "error_count": self.error_count,
             "errors": [error.as_dict() for error in self.errors],
+            "warnings": [warning.as_dict() for warning in self.warnings],
+            "described": self.described,
             "summary": self.summary(),
         }
 
@@ -621,47 +673,100 @@ Progress = Callable[[int], None]
 # --- Events --------------------------------------------------------------------------------
 
 EVENT_COMPARED_FIELDS = [
+    "on_site_start",
     "notified_on",
     "on_site_end",
+    "dates_estimated",
     "published_on",
     "outcome_id",
     "theme",
     "notes",
     "report_url",
+    "joint_service",
 ]
+# How far an estimated event's start may be from the real one for real dates to replace it,
+# when the row has no publication date to match on.
+ESTIMATE_MATCH_DAYS = 120
 
 
 def _row_start(csv_file, lookups, number, values):
-    """A row's cells, and the council and inspection type it names (both kinds of file)."""
+    """A row's cells, and the inspection type and council(s) it names (both kinds of file)."""
     cells = _cells(csv_file, values)
     row, problems = {"number": number}, []
     read = _reader(row, problems)
-    read("council", lookups.council, cells)
     read("inspection_type", lookups.inspection_type, cells.get("inspection_type", ""))
+    read("match", lookups.councils, cells, row.get("inspection_type"))
     return cells, row, problems, read
 
 
+def _event_dates(row: dict, cells: dict, problems: list) -> None:
+    """On-site dates as given, or estimated from the publication date when none are given."""
+    start, end = cells.get("on_site_start", ""), cells.get("on_site_end", "")
+    read = _reader(row, problems)
+    read("notified_on", _parse_date, cells.get("notified_on", ""), "notified_on", required=False)
+    read("published_on", _parse_date, cells.get("published_on", ""), "published_on",
+         required=False)  # fmt: skip
+    read("dates_estimated", _parse_yes_no, cells.get("dates_estimated", ""), "dates_estimated")
+    if start or end or not cells.get("published_on"):
+        read("on_site_start", _parse_date, start, "on_site_start", required=True)
+        read("on_site_end", _parse_date, end, "on_site_end", required=True)
+        return
+    itype, published_on = row.get("inspection_type"), row.get("published_on")
+    if itype is None or published_on is None:
+        return
+    try:
+        row["on_site_start"], row["on_site_end"] = estimated_on_site_dates(
+            inspection_type=itype, published_on=published_on
+        )
+    except EstimateError as exc:
+        problems.append(("on_site_start", str(exc)))
+        return
+    row["dates_estimated"] = True
+    row["warnings"].append(
+        (
+            "on_site_start",
+            f"no on-site dates: estimated as {row['on_site_start']:%d/%m/%Y} to "
+            f"{row['on_site_end']:%d/%m/%Y}, the publication date less {itype.name}'s typical "
+            f"{itype.typical_publication_lag_days} days, and shown as estimated",
+        )
+    )
+
+
 def _event_rows_check(csv_file, lookups, result, progress, file_name):
-    """Each row as a prepared event (new or changed), or its problems; nothing saved."""
+    """Each row as a prepared event (new or changed), or its problems; nothing saved.
+
+    A row naming a joint service becomes one event for each member council.
+    """
     parsed = []
     council_ids = set()
     for number, values in csv_file.rows:
         cells, row, problems, read = _row_start(csv_file, lookups, number, values)
-        for column in ("notified_on", "on_site_start", "on_site_end", "published_on"):
-            required = column in ("on_site_start", "on_site_end")
-            read(column, _parse_date, cells.get(column, ""), column, required=required)
+        row["warnings"] = []
+        _event_dates(row, cells, problems)
         read("demo", _parse_yes_no, cells.get("demo", ""))
         if "inspection_type" in row:
             read("outcome", lookups.outcome, cells.get("outcome", ""), row["inspection_type"])
+        report_url, warning = address_complete(_text(cells, "report_url"))
+        if warning:
+            row["warnings"].append(("report_url", warning))
+        match = row.pop("match", None)
+        if match and match.note:
+            row["warnings"].append(("council_name", match.note))
         row.update(
             theme=_text(cells, "theme"),
             notes=_text(cells, "notes"),
-            report_url=_text(cells, "report_url"),
+            report_url=report_url,
+            joint_service=(match.joint_service if match else "") or _text(cells, "joint_service"),
             problems=problems,
         )
-        if "council" in row:
-            council_ids.add(row["council"].pk)
-        parsed.append(row)
+        for column, message in row["warnings"]:
+            result.add_warning(number, column, message)
+        for council in match.councils if match else [None]:
+            each = dict(row, problems=list(problems))
+            if council is not None:
+                each["council"] = council
+                council_ids.add(council.pk)
+            parsed.append(each)
 
     existing = {
         (event.council_id, event.inspection_type_id, event.on_site_start): event
@@ -669,6 +774,10 @@ def _event_rows_check(csv_file, lookups, result, progress, file_name):
             "inspection_type", "outcome"
         )
     }
+    estimated: dict[tuple, list[InspectionEvent]] = {}
+    for event in existing.values():
+        if event.dates_estimated:
+            estimated.setdefault((event.council_id, event.inspection_type_id), []).append(event)
     seen: dict[tuple, int] = {}
     new, changed = [], []
     for done, row in enumerate(parsed, start=1):
@@ -686,9 +795,10 @@ def _event_rows_check(csv_file, lookups, result, progress, file_name):
             else:
                 seen[key] = number
         if not problems:
-            problems.extend(_published_record_problems(existing.get(key), row, lookups.access))
+            event = existing.get(key) or _estimated_event_for(row, estimated)
+            problems.extend(_published_record_problems(event, row, lookups.access))
         if not problems:
-            event, is_new = _event_from_row(row, existing.get(key), file_name)
+            event, is_new = _event_from_row(row, event, file_name)
             if event is not None:
                 try:
                     event_prepare(event)
@@ -703,6 +813,32 @@ def _event_rows_check(csv_file, lookups, result, progress, file_name):
         if progress and done % PROGRESS_EVERY_ROWS == 0:
             progress(done)
     return new, changed
+
+
+def _estimated_event_for(row: dict, estimated: dict) -> InspectionEvent | None:
+    """The stored estimated event that a row with real dates replaces, if any.
+
+    Same council and type; the same publication date when the row gives one, else the estimate
+    nearest the real start within ESTIMATE_MATCH_DAYS. A row that is itself estimated replaces
+    nothing (its own estimate is found by the usual key).
+    """
+    if row.get("dates_estimated"):
+        return None
+    candidates = estimated.get((row["council"].pk, row["inspection_type"].pk), [])
+    if row.get("published_on"):
+        candidates = [e for e in candidates if e.published_on == row["published_on"]]
+    else:
+        candidates = [
+            e
+            for e in candidates
+            if abs((e.on_site_start - row["on_site_start"]).days) <= ESTIMATE_MATCH_DAYS
+        ]
+    if not candidates:
+        return None
+    event = min(candidates, key=lambda e: abs((e.on_site_start - row["on_site_start"]).days))
+    candidates_all = estimated[(row["council"].pk, row["inspection_type"].pk)]
+    candidates_all.remove(event)  # one row replaces one estimate
+    return event
 
 
 def _published_record_problems(event, row, access: UserAccess) -> list[tuple[str, str]]:
@@ -729,20 +865,22 @@ def _published_record_problems(event, row, access: UserAccess) -> list[tuple[str
 def _event_from_row(row, event, file_name):
     """The event to save for a row, and whether it is new; None if the stored one is the same."""
     values = {
+        "on_site_start": row["on_site_start"],
         "notified_on": row["notified_on"],
         "on_site_end": row["on_site_end"],
+        "dates_estimated": row["dates_estimated"],
         "published_on": row["published_on"],
         "outcome": row["outcome"],
         "theme": row["theme"],
         "notes": row["notes"],
         "report_url": row["report_url"],
+        "joint_service": row["joint_service"],
     }
     is_new = event is None
     if is_new:
         event = InspectionEvent(
             council=row["council"],
             inspection_type=row["inspection_type"],
-            on_site_start=row["on_site_start"],
             **values,
         )
     elif event.is_published_record:
@@ -840,8 +978,21 @@ def _staff_time_rows_check(csv_file, lookups, result, progress):
         read("demo", _parse_yes_no, cells.get("demo", ""))
         row["note"] = _text(cells, "note")
         row["problems"] = problems
-        if "council" in row:
-            council_ids.add(row["council"].pk)
+        match = row.pop("match", None)
+        if match and len(match.councils) > 1:
+            names = " or ".join(c.name for c in match.councils)
+            problems.append(
+                (
+                    "council_name",
+                    f"‘{cells.get('council_name', '')}’ is a joint service: staff time belongs to "
+                    f"one council's event. Give the council the hours are for: {names}.",
+                )
+            )
+        elif match:
+            row["council"] = match.council
+            council_ids.add(match.council.pk)
+            if match.note:
+                result.add_warning(number, "council_name", match.note)
         parsed.append(row)
 
     events = {
@@ -895,11 +1046,9 @@ def _parse_hours(text: str) -> Decimal:
         raise RowProblem("staff_hours", "Enter the hours: this column is needed on every row.")
     negative = text.startswith("-")  # a number, but out of range: the model's message
     try:
-        hours = plausible.parse_decimal(
-            text.removeprefix("-"), "staff_hours", minimum=Decimal(0), maximum=Decimal("1e9")
-        )
-    except ValueError as exc:
-        raise RowProblem("staff_hours", f"‘{text}’: {exc}.") from None
+        hours = number_read(text.removeprefix("-"))
+    except ValueReadError as exc:
+        raise RowProblem("staff_hours", str(exc)) from None
     if negative or not 0 < hours <= MAX_HOURS_PER_ENTRY:
         raise RowProblem("staff_hours", HOURS_RANGE_MESSAGE)
     return hours
@@ -980,7 +1129,7 @@ def import_run(
     if not may_import(access):
         raise ImportFileError(["You may not import: only council editors and administrators may."])
     csv_file = csv_file_read(kind=kind, content=content)
-    result = ImportResult(kind=kind, rows=len(csv_file.rows))
+    result = ImportResult(kind=kind, rows=len(csv_file.rows), described=csv_file.described)
     for problem in csv_file.problems:
         result.add_error(problem.row, problem.column, problem.message)
     lookups = _Lookups(access)

@@ -192,15 +192,21 @@ def a_row(council, start="2025-03-03", end="2025-03-04", notes=""):
 
 
 MALFORMED_EVENTS = {
-    "wrong encoding": (
-        lambda c: (EVENT_HEADER + "\r\n" + a_row(c, notes="Café")).encode("cp1252"),
-        "The file is not saved as UTF-8 text.",
+    "UTF-16 (Excel's Unicode text)": (
+        lambda c: (EVENT_HEADER + "\r\n" + a_row(c, notes="Café")).encode("utf-16"),
+        "The file is saved as ‘Unicode text’ (UTF-16), or is not text at all.",
+    ),
+    "an encoding that is neither UTF-8 nor Windows-1252": (
+        lambda c: (EVENT_HEADER + "\r\n" + a_row(c, notes="Привет мир это тест")).encode(
+            "cp1251"
+        ),
+        "The file's text is in an encoding this import does not read",
     ),
     "a missing column": (
         lambda c: csv_bytes(
             "council_gss_code,inspection_type,on_site_start", f"{c.gss_code},jtai,2025-03-03"
         ),
-        "The file has no ‘on_site_end’ column, which is needed.",
+        "The file has no ‘on_site_end’ column, which is needed with on_site_start.",
     ),
     "an extra column": (
         lambda c: csv_bytes(EVENT_HEADER + ",colour", a_row(c) + ",red"),
@@ -212,7 +218,7 @@ MALFORMED_EVENTS = {
     ),
     "a bad date": (
         lambda c: csv_bytes(EVENT_HEADER, a_row(c, start="2025-02-30")),
-        "Row 2, on_site_start: ‘2025-02-30’ is not a real date.",
+        "Row 2, on_site_start: ‘2025-02-30’ is not a real date: there is no 30 February 2025.",
     ),
     "an end before the start": (
         lambda c: csv_bytes(EVENT_HEADER, a_row(c, start="2025-03-05", end="2025-03-04")),
@@ -220,7 +226,8 @@ MALFORMED_EVENTS = {
     ),
     "an unknown council": (
         lambda c: csv_bytes(EVENT_HEADER, "E99999999,jtai,2025-03-03,2025-03-04,,"),
-        "Row 2, council_gss_code: No council has the GSS code ‘E99999999’.",
+        "Row 2, council_gss_code: No council with children's services responsibilities has the "
+        "GSS code E99999999.",
     ),
     "a council the user may not edit": (
         lambda c: csv_bytes(EVENT_HEADER, a_row(c), "E06000002,jtai,2025-03-03,2025-03-21,,"),
@@ -282,7 +289,7 @@ def test_negative_hours_are_refused_and_nothing_is_saved(editor_a, council_a, ex
 
 def test_staff_time_cells_that_are_not_numbers_or_choices_are_named(editor_a, existing):
     row = f"{existing.council.gss_code},ilacs_focused_visit,2024-03-04"
-    content = csv_bytes(STAFF_HEADER, f"{row},cooks,lunch,1 000,two,")
+    content = csv_bytes(STAFF_HEADER, f'{row},cooks,lunch,"12,5",two,')
     result = run(imports.STAFF_TIME, content, editor_a)
     assert {(e.row, e.column) for e in result.errors} == {
         (2, "team"),
