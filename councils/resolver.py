@@ -265,28 +265,36 @@ class CouncilResolver:
         )
 
     def resolve_code(self, *, gss_code="", dfe_number="", urn="") -> CouncilMatch:
-        """The council one of these identifies (the first given that is known). Raises
-        CouncilNotResolved with the reason the first given code gives."""
-        first_error = None
+        """The council these codes identify: the first given that is known wins (GSS code, then
+        Ofsted URN, then DfE LA number). Raises CouncilNotResolved: a retired code's or another
+        nation's reason when one was given, else one message naming every code given."""
+        errors = []
+        given = []
         for value, kind in ((gss_code, "gss"), (urn, "urn"), (dfe_number, "dfe")):
             value = (value or "").strip()
             if not value:
                 continue
-            try:
-                if kind == "gss":
+            if kind == "gss":
+                given.append(f"GSS code {value.upper()}")
+                try:
                     return self._by_gss(value)
-                council = self.by_dfe.get(value) if kind == "dfe" else self.by_urn.get(value)
-                if council is None:
-                    label = "DfE LA number" if kind == "dfe" else "Ofsted URN"
-                    raise CouncilNotResolved(
-                        f"No council with children's services responsibilities has the "
-                        f"{label} {value}.",
-                        kind="unknown",
-                    )
+                except CouncilNotResolved as exc:
+                    errors.append(exc)
+                continue
+            council = (self.by_dfe if kind == "dfe" else self.by_urn).get(value)
+            if council is not None:
                 return CouncilMatch((council,))
-            except CouncilNotResolved as exc:
-                first_error = first_error or exc
-        raise first_error or CouncilNotResolved("Enter the council.", kind="empty")
+            given.append(f"{'DfE LA number' if kind == 'dfe' else 'Ofsted URN'} {value}")
+        if not given:
+            raise CouncilNotResolved("Enter the council.", kind="empty")
+        special = [exc for exc in errors if exc.kind != "unknown"]
+        if special:
+            raise special[0]
+        listed = ", ".join(given[:-1]) + " or " + given[-1] if len(given) > 1 else given[0]
+        raise CouncilNotResolved(
+            f"No council with children's services responsibilities has the {listed}.",
+            kind="unknown",
+        )
 
     # -- names --
 

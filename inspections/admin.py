@@ -36,6 +36,7 @@ class InspectionTypeAdmin(admin.ModelAdmin):
         "is_formal",
         "typical_notice_working_days",
         "typical_on_site_days",
+        "typical_publication_lag_days",
         "is_active",
     ]
     list_filter = ["family", "is_formal", "is_active"]
@@ -65,10 +66,17 @@ class InspectionEventAdmin(SimpleHistoryAdmin):
         "on_site_start",
         "on_site_end",
         "on_site_days",
+        "dates_estimated",
         "outcome",
         "source",
     ]
-    list_filter = ["inspection_type__family", "inspection_type", "source", "council__region"]
+    list_filter = [
+        "inspection_type__family",
+        "inspection_type",
+        "source",
+        "dates_estimated",
+        "council__region",
+    ]
     search_fields = ["council__name", "council__gss_code", "theme", "notes"]
     date_hierarchy = "on_site_start"
     autocomplete_fields = ["council"]
@@ -140,6 +148,7 @@ class ClusterRuleAdmin(SimpleHistoryAdmin):
         "min_events",
         "anchor",
         "formal_only",
+        "counts_estimated_dates",
         "severity",
         "is_active",
     ]

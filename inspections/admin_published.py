@@ -1,4 +1,4 @@
-"""The admin page that loads Ofsted's published inspection history (the same service as
+"""The admin page that loads the published inspection history (the same service as
 ``manage.py import_published``), with an optional newer file, and shows the summary."""
 
 from django import forms
@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
-from .services.published import ILACS, SEND, PublishedFileError, published_history_load
+from .services.published import HMIP, ILACS, SEND, PublishedFileError, published_history_load
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # the ILACS file is about 150 KB
 
@@ -17,12 +17,14 @@ class PublishedLoadForm(forms.Form):
         choices=[
             (ILACS, "ILACS inspections: every full inspection since 2017"),
             (SEND, "Area SEND inspections: the latest of each council (2023 framework)"),
+            (HMIP, "Youth justice inspections (HMI Probation): the latest of each service"),
         ],
     )
     file = forms.FileField(
         label="A newer file (optional)",
         required=False,
-        help_text="CSV in the same format. Leave empty to load the copy that comes with the app.",
+        help_text="CSV in the same format or the inspectorate's newer layout (UTF-8 or Excel's "
+        "Windows-1252). Leave empty to load the copy that comes with the app.",
     )
 
     def clean_file(self):
@@ -31,10 +33,8 @@ class PublishedLoadForm(forms.Form):
             return None
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file is larger than 5 MB: is it the right file?")
-        try:
-            return upload.name, upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError("The file must be a CSV file saved as UTF-8.") from exc
+        # Read (encoding, delimiter, headers) by the one CSV reader, in the service.
+        return upload.name, upload.read()
 
 
 def published_load_view(model_admin, request):
@@ -44,10 +44,10 @@ def published_load_view(model_admin, request):
     summary = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        file_name, text = upload if upload else ("", None)
+        file_name, content = upload if upload else ("", None)
         try:
             summary = published_history_load(
-                kind=form.cleaned_data["kind"], text=text, file_name=file_name
+                kind=form.cleaned_data["kind"], content=content, file_name=file_name
             )
         except PublishedFileError as exc:
             form.add_error("file" if upload else None, f"Nothing loaded: {exc}")

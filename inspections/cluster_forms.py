@@ -70,6 +70,7 @@ class ClusterRuleForm(forms.ModelForm):
             "families",
             "inspection_types",
             "anchor",
+            "counts_estimated_dates",
             "severity",
             "is_active",
         ]

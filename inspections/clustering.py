@@ -12,6 +12,8 @@ An event *counts* for a rule when all of these hold:
 * the rule has no ``families`` and no ``type_codes`` (any event matches), or the event's
   ``family`` is in ``rule.families``, or its ``type_code`` is in ``rule.type_codes``
   (the two sets are OR-ed: matching either one is enough);
+* the event's on-site dates are real, or ``rule.counts_estimated`` (dates estimated from a
+  publication date count only for rules that say so);
 * the event has the rule's anchor date (``on_site_start`` always has one; under the
   ``"notified_on"`` anchor events whose ``notified_on`` is ``None`` are ignored).
 
@@ -79,6 +81,8 @@ class EventPoint:
     on_site_start: date
     on_site_end: date
     notified_on: date | None
+    # On-site dates estimated from the publication date (known only by when it was published).
+    dates_estimated: bool = False
 
 
 def _as_frozenset(value: Iterable[str], name: str) -> frozenset[str]:
@@ -118,6 +122,7 @@ class RuleSpec:
     formal_only: bool = True
     families: frozenset[str] = frozenset()
     type_codes: frozenset[str] = frozenset()
+    counts_estimated: bool = True  # whether events with estimated on-site dates count
 
     def __post_init__(self) -> None:
         _validate_rule_fields(self.window_days, self.min_events, self.anchor)
@@ -128,6 +133,8 @@ class RuleSpec:
     def counts(self, event: EventPoint) -> bool:
         """Whether ``event`` passes this rule's filters and has its anchor date."""
         if self.formal_only and not event.is_formal:
+            return False
+        if event.dates_estimated and not self.counts_estimated:
             return False
         if (self.families or self.type_codes) and not (
             event.family in self.families or event.type_code in self.type_codes

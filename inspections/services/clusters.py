@@ -71,6 +71,7 @@ _EVENT_FIELDS = (
     "on_site_end",
     "notified_on",
     "on_site_days",
+    "dates_estimated",
 )
 
 
@@ -152,6 +153,7 @@ def rules_active() -> _Rules:
             formal_only=rule.formal_only,
             families=frozenset(rule.families or ()),
             type_codes=frozenset(t.code for t in rule.inspection_types.all()),
+            counts_estimated=rule.counts_estimated_dates,
         )
         rules.append(_Rule(rule.pk, rule.name, rule.severity, rule.anchor, spec))
     types = {
@@ -407,10 +409,10 @@ def _events_of(councils: dict[int, str], rules: _Rules) -> dict[int, tuple]:
 def _detect(events: dict[int, tuple], rules: _Rules) -> dict[tuple[int, str], _Found]:
     points = defaultdict(list)
     types = rules.types
-    for pk, council_id, type_id, start, end, notified, _ in events.values():
+    for pk, council_id, type_id, start, end, notified, _, estimated in events.values():
         t = types[type_id]
         points[council_id].append(
-            EventPoint(pk, t.code, t.family, t.is_formal, start, end, notified)
+            EventPoint(pk, t.code, t.family, t.is_formal, start, end, notified, estimated)
         )
     found = {}
     for council_id, council_points in points.items():

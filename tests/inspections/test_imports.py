@@ -197,9 +197,7 @@ MALFORMED_EVENTS = {
         "The file is saved as ‘Unicode text’ (UTF-16), or is not text at all.",
     ),
     "an encoding that is neither UTF-8 nor Windows-1252": (
-        lambda c: (EVENT_HEADER + "\r\n" + a_row(c, notes="Привет мир это тест")).encode(
-            "cp1251"
-        ),
+        lambda c: (EVENT_HEADER + "\r\n" + a_row(c, notes="Привет мир это тест")).encode("cp1251"),
         "The file's text is in an encoding this import does not read",
     ),
     "a missing column": (

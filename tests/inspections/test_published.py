@@ -29,19 +29,25 @@ pytestmark = pytest.mark.django_db
 # Counted by hand from the files in inspections/data/ (and cross-checked below with csv):
 # ILACS: 497 reports. 319 have inspection dates: 191 "standard", 127 "short" and one
 # "inspection duration longer than standard framework" (a standard inspection that ran 13
-# working days). The 178 without dates: 175 SIF reports published 2012-2018, and 3 ILACS-era
-# reports whose dates the scraper could not read (Brighton and Hove 2024, Nottingham 2022,
-# Redcar and Cleveland 2022).
+# working days). The 178 without dates: 175 SIF reports published 2012-2018 (loaded by their
+# publication date, with estimated on-site dates), and 3 ILACS-era reports whose dates and
+# framework the scraper could not read (Brighton and Hove 2024, Nottingham 2022, Redcar and
+# Cleveland 2022): skipped, as neither the dates nor standard-or-short can be told.
 ILACS_ROWS = 497
-ILACS_BY_TYPE = {"ilacs_standard": 192, "ilacs_short": 127}
-ILACS_SKIPPED = {"sif_report": 175, "no_dates": 3}
+ILACS_DATED = 319
+ILACS_SIF = 175
+ILACS_BY_TYPE = {"ilacs_standard": 192, "ilacs_short": 127, "sif_inspection": ILACS_SIF}
+ILACS_LOADED = ILACS_DATED + ILACS_SIF
+ILACS_SKIPPED = {"no_dates": 3}
 ILACS_NO_DATES_LINES = [48, 328, 354]
 # SEND: 72 councils' latest inspections; 3 have no dates (Cambridgeshire, Derbyshire, North
-# Yorkshire); Slough's outcome is "nan" (not parsed).
+# Yorkshire): loaded by their publication date with estimated on-site dates; Slough's outcome
+# is "nan" (not parsed).
 SEND_ROWS = 72
-SEND_LOADED = 69
+SEND_DATED = 69
+SEND_LOADED = 72
 SEND_NO_DATES_LINES = [9, 14, 47]
-SEND_OUTCOMES = {"positive": 15, "inconsistent": 34, "systemic_failings": 19, None: 1}
+SEND_OUTCOMES = {"positive": 15, "inconsistent": 36, "systemic_failings": 20, None: 1}
 
 
 @pytest.fixture
@@ -76,16 +82,21 @@ def test_the_counts_above_match_the_real_files():
     frameworks = Counter(row["inspection_framework"] for row in dated)
     send = list(csv.DictReader(StringIO(real_text(SEND))))
 
-    assert len(ilacs) == ILACS_ROWS and len(dated) == sum(ILACS_BY_TYPE.values())
+    assert len(ilacs) == ILACS_ROWS and len(dated) == ILACS_DATED
     assert frameworks["short"] == ILACS_BY_TYPE["ilacs_short"]
     assert len(send) == SEND_ROWS
-    assert sum(1 for row in send if row["inspection_start_date"]) == SEND_LOADED
+    assert sum(1 for row in send if row["inspection_start_date"]) == SEND_DATED
 
 
-def test_the_real_ilacs_file_loads_every_dated_inspection_and_skips_the_rest(register):
+def test_the_real_ilacs_file_loads_every_inspection_sif_reports_by_publication_date(register):
     summary = published_history_load(kind=ILACS)
 
-    assert (len(summary.loaded), len(summary.updated), len(summary.unchanged)) == (319, 0, 0)
+    assert (len(summary.loaded), len(summary.updated), len(summary.unchanged)) == (
+        ILACS_LOADED,
+        0,
+        0,
+    )
+    assert len(summary.estimated) == ILACS_SIF
     assert len(summary.loaded) + len(summary.skipped) == ILACS_ROWS
     assert dict(summary.events_by_type) == ILACS_BY_TYPE
     events = Counter(
@@ -100,17 +111,27 @@ def test_the_real_ilacs_file_loads_every_dated_inspection_and_skips_the_rest(reg
     assert [row.line for row in no_dates] == ILACS_NO_DATES_LINES
     assert no_dates[0].local_authority == "brighton and hove"
     assert "report published 16/05/2024" in no_dates[0].detail
+    sif = InspectionEvent.objects.filter(inspection_type__code="sif_inspection")
+    assert sif.count() == ILACS_SIF == sif.filter(dates_estimated=True).count()
+    # The scrape could read none of their overall grades (166 blank, 9 data_unreadable): stored
+    # as not recorded, never guessed.
+    assert sif.exclude(outcome=None).count() == 0
     # Every council has at least one ILACS inspection on record.
     assert InspectionEvent.objects.values("council").distinct().count() == 153
     assert len(summary.changed_council_ids) == 153
 
 
-def test_the_real_send_file_loads_69_councils_latest_inspection(register):
+def test_the_real_send_file_loads_72_councils_latest_inspection(register):
     summary = published_history_load(kind=SEND)
 
-    assert (len(summary.loaded), len(summary.skipped)) == (SEND_LOADED, SEND_ROWS - SEND_LOADED)
-    assert [row.line for row in summary.skipped] == SEND_NO_DATES_LINES
-    assert {row.reason for row in summary.skipped} == {"no_dates"}
+    assert (len(summary.loaded), len(summary.skipped)) == (SEND_LOADED, 0)
+    assert summary.estimated == SEND_NO_DATES_LINES
+    estimated = InspectionEvent.objects.filter(dates_estimated=True)
+    assert sorted(estimated.values_list("council__name", flat=True)) == [
+        "Cambridgeshire",
+        "Derbyshire",
+        "North Yorkshire",
+    ]
     outcomes = Counter(
         InspectionEvent.objects.filter(inspection_type__code="area_send_full").values_list(
             "outcome__code", flat=True
@@ -179,7 +200,7 @@ def test_the_inspection_that_ran_longer_than_a_standard_one_is_an_ilacs_standard
 def test_every_published_event_carries_its_provenance(both_loaded):
     events = InspectionEvent.objects.all()
 
-    assert events.count() == 319 + 69
+    assert events.count() == ILACS_LOADED + SEND_LOADED
     assert not events.exclude(source=Source.PUBLISHED).exists()
     assert not events.filter(source_loaded_at__isnull=True).exists()
     assert not events.filter(report_url="").exists()
@@ -205,8 +226,8 @@ def test_loading_the_same_files_again_changes_nothing(
         ilacs = published_history_load(kind=ILACS)
         send = published_history_load(kind=SEND)
 
-    assert str(ilacs) == "0 loaded, 0 updated, 319 unchanged, 178 skipped"
-    assert str(send) == "0 loaded, 0 updated, 69 unchanged, 3 skipped"
+    assert str(ilacs) == "0 loaded, 0 updated, 494 unchanged, 3 skipped"
+    assert str(send) == "0 loaded, 0 updated, 72 unchanged, 0 skipped"
     assert snapshot() == before  # updated_at and source_loaded_at untouched
     assert ilacs.changed_council_ids == set() == send.changed_council_ids
     assert callbacks == []  # no cluster re-check, no dashboard reset
@@ -242,11 +263,11 @@ def test_a_newer_file_updates_a_moved_date_adds_a_new_row_and_skips_a_broken_dat
 
     assert summary.updated == [2]
     assert summary.loaded == [added_line]
-    assert len(summary.unchanged) == 318
-    assert len(summary.skipped) == 179
+    assert len(summary.unchanged) == ILACS_LOADED - 1
+    assert len(summary.skipped) == 4
     broken = summary.skipped[-1]
     assert (broken.line, broken.reason) == (broken_line, "bad_date")
-    assert "inspection_start_date '31/02/2026'" in broken.detail
+    assert "inspection_start_date: ‘31/02/2026’ is not a real date" in broken.detail
     moved = InspectionEvent.objects.get(report_url="https://files.ofsted.gov.uk/v1/file/50276411")
     assert (moved.on_site_start, moved.on_site_end) == (date(2025, 3, 24), date(2025, 3, 28))
     assert moved.source_reference == "newer.csv"
@@ -281,7 +302,7 @@ def test_rows_of_unknown_councils_are_skipped_and_the_rest_still_loads(register)
 
     assert len(summary.loaded) == 2
     assert [(row.line, row.reason) for row in summary.skipped] == [(4, "unknown_council")]
-    assert "Ofsted URN '9999997'" in summary.skipped[0].detail
+    assert "Ofsted URN 9999997" in summary.skipped[0].detail
     assert summary.skipped[0].local_authority == "atlantis"
     assert set(InspectionEvent.objects.values_list("council__name", flat=True)) == {
         "Bedford",
@@ -305,11 +326,12 @@ def test_a_row_without_a_framework_is_typed_by_its_time_on_site(register):
     summary = published_history_load(kind=ILACS, text=text, file_name="test.csv")
 
     types = dict(InspectionEvent.objects.values_list("report_url", "inspection_type__code"))
-    assert types == {"https://x.example/1": "ilacs_short", "https://x.example/2": "ilacs_standard"}
-    assert [(row.line, row.reason) for row in summary.skipped] == [
-        (4, "sif_inspection"),
-        (5, "unknown_framework"),
-    ]
+    assert types == {
+        "https://x.example/1": "ilacs_short",
+        "https://x.example/2": "ilacs_standard",
+        "https://x.example/3": "sif_inspection",  # on site before ILACS began
+    }
+    assert [(row.line, row.reason) for row in summary.skipped] == [(5, "unknown_framework")]
     assert [note.line for note in summary.notes] == [2, 3]
 
 
@@ -345,9 +367,8 @@ def test_the_command_prints_the_summary_and_every_skipped_line(register):
     call_command("import_published", "send", stdout=out)
 
     text = out.getvalue()
-    assert "69 loaded, 0 updated, 0 unchanged, 3 skipped" in text
-    assert "line 9 (cambridgeshire): inspection_start_date is blank" in text
-    assert "line 47 (north yorkshire)" in text
+    assert "72 loaded, 0 updated, 0 unchanged, 0 skipped" in text
+    assert "estimated from the type's typical lag: 3" in text
 
 
 def test_the_command_refuses_a_missing_file(register, tmp_path):
@@ -363,9 +384,9 @@ def test_the_command_loads_a_newer_file(register, tmp_path):
 
     call_command("import_published", "ilacs", file=path, stdout=out)
 
-    assert "320 loaded, 0 updated, 0 unchanged, 179 skipped" in out.getvalue()
+    assert "495 loaded, 0 updated, 0 unchanged, 4 skipped" in out.getvalue()
     assert (
-        f"line {added_line + 1} (birmingham): inspection_start_date '31/02/2026'" in out.getvalue()
+        f"line {added_line + 1} (birmingham): inspection_start_date: ‘31/02/2026’" in out.getvalue()
     )
 
 
@@ -377,8 +398,7 @@ def test_an_administrator_loads_the_published_history_from_the_admin(
     response = client_for(administrator).post(url, {"kind": "send"})
 
     assert response.status_code == 200
-    assert "69 loaded, 0 updated, 0 unchanged, 3 skipped" in response.text
-    assert "line 14 (derbyshire)" in response.text
+    assert "72 loaded, 0 updated, 0 unchanged, 0 skipped" in response.text
     assert InspectionEvent.objects.filter(source=Source.PUBLISHED).count() == SEND_LOADED
     changelist = client_for(administrator).get(
         reverse("admin:inspections_inspectionevent_changelist")
