@@ -20,12 +20,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Install, migrate, load councils, Ofsted's published inspections and demo data; serve on http://127.0.0.1:8000
+## Install, migrate, load councils, the published ILACS, SEND and youth justice histories and demo data; serve on http://127.0.0.1:8000
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_councils
 	$(BIN)/python manage.py import_published ilacs
 	$(BIN)/python manage.py import_published send
+	$(BIN)/python manage.py import_published hmip
 	$(BIN)/python manage.py seed_demo
 	@test -s .secret-key || (umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key)
 	$(LOCAL_PROD) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
