@@ -98,14 +98,14 @@ def council_name_key(text: str) -> str:
     changed = True
     while changed and tuple(words) not in _KEEP_WHOLE:
         changed = False
-        for prefix in _PREFIXES:
-            n = len(prefix)
-            if tuple(words[:n]) == prefix and len(words) > n and tuple(words) not in _KEEP_WHOLE:
-                words, changed = words[n:], True
         for suffix in _SUFFIXES:
             n = len(suffix)
             if tuple(words[-n:]) == suffix and len(words) > n:
                 words, changed = words[:-n], True
+        for prefix in _PREFIXES:
+            n = len(prefix)
+            if tuple(words[:n]) == prefix and len(words) > n and tuple(words) not in _KEEP_WHOLE:
+                words, changed = words[n:], True
     return " ".join(words)
 
 

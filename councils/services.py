@@ -253,7 +253,8 @@ def _alias_add(council: Council, name: str, note: str) -> bool:
 
 def _aliases_load(lookup_path: Path) -> int:
     """Add the names other files use: Ofsted's lookup names and ``aliases.csv``. Adds only
-    missing ones, so that an alias an administrator changed or removed is not put back."""
+    names no alias has yet, so an alias an administrator pointed at another council stays
+    as they left it (one deleted comes back on the next load: re-point it instead)."""
     by_gss = {c.gss_code: c for c in Council.objects.filter(is_active=True)}
     added = 0
     for row in _read_csv(lookup_path):

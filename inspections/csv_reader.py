@@ -74,12 +74,12 @@ def csv_decode(content: bytes) -> tuple[str, str]:
             raise CsvFileError(
                 ["The file says it is UTF-8 text but is not: it may be damaged. " + SAVE_AS_UTF8]
             ) from None
+    if content.startswith(b"PK\x03\x04") or content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise CsvFileError(["The file is an Excel workbook, not a CSV file. " + SAVE_AS_UTF8])
     if content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in content[:4096]:
         raise CsvFileError(
             ["The file is saved as ‘Unicode text’ (UTF-16), or is not text at all. " + SAVE_AS_UTF8]
         )
-    if content.startswith(b"PK\x03\x04") or content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise CsvFileError(["The file is an Excel workbook, not a CSV file. " + SAVE_AS_UTF8])
     try:
         return content.decode("utf-8"), UTF8
     except UnicodeDecodeError:

@@ -60,6 +60,22 @@ def event_for_edit_or_404(access: UserAccess, pk: int) -> InspectionEvent:
     return get_object_or_404(events_editable(access), pk=pk)
 
 
+def joint_events_of(access: UserAccess, event: InspectionEvent) -> QuerySet[InspectionEvent]:
+    """The same joint service's record for the other member councils this user may see: same
+    joint service, type and report (or, with no report address, the same on-site start)."""
+    if not event.joint_service:
+        return InspectionEvent.objects.none()
+    same = events_visible(access).filter(
+        joint_service=event.joint_service, inspection_type_id=event.inspection_type_id
+    )
+    same = (
+        same.filter(report_url=event.report_url)
+        if event.report_url
+        else same.filter(on_site_start=event.on_site_start)
+    )
+    return same.exclude(pk=event.pk).select_related("council").order_by("council__name")
+
+
 def staff_time_visible(access: UserAccess) -> QuerySet[StaffTime]:
     if not access.is_authenticated:
         return StaffTime.objects.none()

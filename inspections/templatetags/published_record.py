@@ -1,7 +1,8 @@
 """Showing what a published report said: ``{% load published_record %}``.
 
 ``sub_judgement_rows``: an event's sub-judgements as (area, grade) labels, in the order of its
-type's judgement areas, for ``{% for area, grade in event|sub_judgement_rows %}``.
+type's judgement areas, for ``{% for area, grade in event|sub_judgement_rows %}``. A value that
+is not one of the type's outcome codes (HMI Probation's score) is shown as it is.
 """
 
 from django import template
@@ -15,6 +16,9 @@ AREA_LABELS = {
     "help_and_protection": "Experiences and progress of children who need help and protection",
     "in_care": "Experiences and progress of children in care",
     "care_leavers": "Experiences and progress of care leavers",
+    # HMI Probation's youth justice score and domain ratings (as the published list names them).
+    "score_percent": "Score (per cent of the maximum)",
+    "outofcourt_disposal_policy_and_provision": "Out-of-court disposal policy and provision",
 }
 
 
@@ -29,7 +33,10 @@ def sub_judgement_rows(event) -> list[tuple[str, str]]:
     return [
         (
             AREA_LABELS.get(area, area.replace("_", " ").capitalize()),
-            outcome_labels.get(judgements[area], NOT_RECORDED_LABEL),
+            outcome_labels.get(
+                judgements[area],
+                NOT_RECORDED_LABEL if judgements[area] == "not_recorded" else judgements[area],
+            ),
         )
         for area in areas
     ]

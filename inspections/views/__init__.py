@@ -130,6 +130,7 @@ def event_detail(request, pk):
             "can_edit": access.can_edit_council(event.council_id),
             "event_clusters": cluster_selectors.clusters_of_event(access, event),
             "history": event_history(event, with_staff_time=show_hours),
+            "joint_councils": selectors.joint_events_of(access, event),
         },
     )
 
