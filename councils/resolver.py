@@ -433,10 +433,31 @@ def council_resolve(text: str, *, family: str | None = None) -> CouncilMatch:
     return CouncilResolver().resolve(text, family=family)
 
 
+def council_for_filter(value: str) -> Council:
+    """The one council a filter's value names (a page's ``?council=``, an export, the API): its
+    slug, or anything the resolver reads (GSS code, DfE number, URN, any usual name). Raises
+    CouncilNotResolved, with "did you mean" where it helps, or when the value names several
+    councils (a joint service: a filter takes one)."""
+    value = " ".join((value or "").split())
+    council = Council.objects.filter(slug=value).first() if value else None
+    if council is not None:
+        return council
+    match = council_resolve(value)
+    if len(match.councils) > 1:
+        raise CouncilNotResolved(
+            f"‘{value}’ names {len(match.councils)} councils ({_names(match.councils)}): "
+            "choose one.",
+            kind="joint_unknown",
+            suggestions=list(match.councils),
+        )
+    return match.council
+
+
 __all__ = [
     "CouncilMatch",
     "CouncilNotResolved",
     "CouncilResolver",
+    "council_for_filter",
     "council_name_key",
     "council_resolve",
 ]

@@ -51,6 +51,7 @@ from burden import number_format, plausible
 from burden.govuk_forms import GovukDateField
 from councils.access import UserAccess
 from councils.models import Council, Region
+from councils.resolver import CouncilNotResolved, council_for_filter
 
 from . import selectors
 from .cluster_forms import ClusterFilter
@@ -304,12 +305,10 @@ class ExportFilterForm(forms.Form):
         value = self.cleaned_data["council"].strip()
         if not value:
             return None
-        council = Council.objects.filter(
-            Q(slug=value) | Q(gss_code__iexact=value) | Q(name__iexact=value)
-        ).first()
-        if council is None:
-            raise forms.ValidationError(f"No council has the slug, GSS code or name ‘{value}’.")
-        return council
+        try:
+            return council_for_filter(value)  # the council resolver: any code or usual name
+        except CouncilNotResolved as exc:
+            raise forms.ValidationError(exc.message) from None
 
     def clean_region(self) -> Region | None:
         value = self.cleaned_data["region"].strip()

@@ -3,6 +3,7 @@ from django import forms
 from burden.govuk_forms import GovukDateField
 
 from .models import InspectionEvent, InspectionOutcome, InspectionType, Phase, StaffTime, Team
+from .services.estimates import EstimateError, estimated_on_site_dates
 
 PUBLISHED_FIELD_HINT = (
     "As published by the inspectorate. Only an administrator can change it; the next load of "
@@ -22,9 +23,16 @@ class EventForm(forms.ModelForm):
         required=False,
         help_text="When the council was told of the inspection. For example, 27 3 2025",
     )
-    on_site_start = GovukDateField(label="On-site start", help_text="For example, 7 4 2025")
+    on_site_start = GovukDateField(
+        label="On-site start",
+        required=False,
+        help_text="For example, 7 4 2025. If only the publication date is known, leave both "
+        "on-site dates empty: they are estimated from it and shown as estimated",
+    )
     on_site_end = GovukDateField(
-        label="On-site end", help_text="The last day on site. For a one-day visit, the same date"
+        label="On-site end",
+        required=False,
+        help_text="The last day on site. For a one-day visit, the same date",
     )
     published_on = GovukDateField(label="Report published", required=False)
     # The version this editor started from (optimistic locking, see services.event_save).
@@ -91,6 +99,43 @@ class EventForm(forms.ModelForm):
         ``current`` (the version they have now been shown what changed in)."""
         self.data = self.data.copy()
         self.data[self.add_prefix("base_version")] = str(current.version)
+
+    def clean(self):
+        """On-site dates as entered, or estimated from the publication date when both are empty.
+
+        Changing the dates of an estimated event makes them real.
+        """
+        data = super().clean()
+        start, end = data.get("on_site_start"), data.get("on_site_end")
+        if "on_site_start" in self.errors or "on_site_end" in self.errors:
+            return data
+        if start is None and end is None:
+            itype, published_on = data.get("inspection_type"), data.get("published_on")
+            if published_on is None:
+                self.add_error(
+                    "on_site_start",
+                    "Enter the on-site start, or the date the report was published if only "
+                    "that is known",
+                )
+            elif itype is not None:
+                try:
+                    start, end = estimated_on_site_dates(
+                        inspection_type=itype, published_on=published_on
+                    )
+                except EstimateError as exc:
+                    self.add_error("on_site_start", str(exc))
+                else:
+                    data["on_site_start"], data["on_site_end"] = start, end
+                    self.instance.dates_estimated = True
+        elif start is None:
+            self.add_error("on_site_start", "Enter the on-site start")
+        elif end is None:
+            self.add_error("on_site_end", "Enter the on-site end")
+        elif self.instance.dates_estimated and (
+            start != self.initial.get("on_site_start") or end != self.initial.get("on_site_end")
+        ):
+            self.instance.dates_estimated = False  # real dates replace the estimate
+        return data
 
     def clean_outcome(self):
         pk = self.cleaned_data.get("outcome")

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 DASHBOARD_GENERATION_KEY = "dashboards:generation"
 RECHECK_COUNCIL_TASK = "inspections.tasks.recheck_council"
+RECHECK_COUNCILS_QUIETLY_TASK = "inspections.tasks.recheck_councils_quietly"
 DASHBOARDS_INVALIDATE_TASK = "inspections.tasks.dashboards_invalidate_later"
 WARM_DASHBOARDS_TASK = "inspections.tasks.warm_dashboards"
 # A short delay lets a burst of writes end before one warm-up follows them.
@@ -90,6 +91,23 @@ def council_changed(council_id: int) -> None:
     dashboards_changed()
     outbox_record(RECHECK_COUNCIL_TASK, council_id)
     outbox_record(FORECAST_COUNCIL_TASK, council_id)
+
+
+def councils_changed_quietly(council_ids, *, forecasts: bool = True) -> None:
+    """Like ``council_changed`` for a back-fill of past events (a published history, a file of
+    events that all ended before today), in the change's transaction: the councils' clusters
+    are re-checked and recorded (an outbox entry, as ``council_changed``) and the dashboards
+    refreshed, but nobody is e-mailed about clusters of the past (a first load would alert
+    every council). ``forecasts``: also record each council's forecast re-computation (a
+    caller that recomputes every council's forecast itself passes False)."""
+    ids = sorted(set(council_ids))
+    if not ids:
+        return
+    dashboards_changed()
+    outbox_record(RECHECK_COUNCILS_QUIETLY_TASK, ids)
+    if forecasts:
+        for council_id in ids:
+            outbox_record(FORECAST_COUNCIL_TASK, council_id)
 
 
 def event_prepare(event: InspectionEvent) -> InspectionEvent:

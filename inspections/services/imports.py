@@ -76,7 +76,7 @@ from ..models import (
     Team,
 )
 from ..outbox import RESEND_AFTER, outbox_send
-from . import council_changed, event_prepare, events_lock
+from . import council_changed, councils_changed_quietly, event_prepare, events_lock
 from .audit import bulk_delete_with_history
 from .estimates import EstimateError, estimated_on_site_dates
 
@@ -618,6 +618,7 @@ class ImportResult:
     warnings: list[RowError] = field(default_factory=list)  # read, but not as written
     councils_changed: list[int] = field(default_factory=list)
     described: str = ""  # how the file was read (encoding, delimiter)
+    backfill: bool = False  # every event ended before today: clusters recorded, nobody e-mailed
 
     @property
     def saved(self) -> bool:
@@ -639,9 +640,15 @@ class ImportResult:
                 f"problem{'s' if self.error_count != 1 else ''} to correct."
             )
         if self.kind == EVENTS:
+            backfill = (
+                " Every event ended before today: clusters among them are recorded, and nobody "
+                "is e-mailed about them."
+                if self.backfill and (self.created or self.updated)
+                else ""
+            )
             return (
                 f"{self.rows:,} rows checked and saved: {self.created:,} events added, "
-                f"{self.updated:,} updated, {self.unchanged:,} unchanged."
+                f"{self.updated:,} updated, {self.unchanged:,} unchanged.{backfill}"
             )
         return (
             f"{self.rows:,} rows checked and saved: the staff time of {self.updated:,} "
@@ -1147,8 +1154,15 @@ def import_run(
                 councils = _events_save(new, changed, user, result)
             else:
                 councils = _staff_time_save(by_event, user, result)
-            for council_id in sorted(councils):
-                council_changed(council_id)
+            result.backfill = kind == EVENTS and all(
+                event.on_site_end < timezone.localdate() for event in [*new, *changed]
+            )
+            if result.backfill:
+                # A history of past events: clusters recorded, nobody e-mailed.
+                councils_changed_quietly(councils)
+            else:
+                for council_id in sorted(councils):
+                    council_changed(council_id)
     except (IntegrityError, _ChangedMeanwhile):
         # Someone saved a clashing event, or changed or deleted one the file changes, between
         # the check and the save: nothing was saved.

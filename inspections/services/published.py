@@ -57,9 +57,8 @@ from ..csv_reader import (
 )
 from ..forecast import FORECAST_ALL_TASK
 from ..models import InspectionEvent, InspectionType, Source
-from ..outbox import outbox_record
 from ..workdays import working_days
-from . import dashboards_changed, event_prepare
+from . import councils_changed_quietly, event_prepare
 from .estimates import EstimateError, estimated_on_site_dates
 
 ILACS = "ilacs"
@@ -723,13 +722,11 @@ def published_history_load(
     loader.summary.described = described
     for line, raw in rows:
         loader.load_row(line, raw)
-    changed = sorted(loader.summary.changed_council_ids)
-    if changed:
+    if loader.summary.changed_council_ids:
         analyze_tables(InspectionEvent)
-        # Published reports are past news: their clusters are recorded and shown, but nobody is
-        # e-mailed about inspections of years ago (a first load would alert every council).
-        dashboards_changed()
-        outbox_record("inspections.tasks.recheck_councils_quietly", changed)
         # New history changes the observed gaps, so every council's forecast: recorded quietly.
         outbox_record(FORECAST_ALL_TASK, False)
+    # Published reports are past news: their clusters are recorded and shown, but nobody is
+    # e-mailed about inspections of years ago (a first load would alert every council).
+    councils_changed_quietly(loader.summary.changed_council_ids, forecasts=False)
     return loader.summary

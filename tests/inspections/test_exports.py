@@ -228,7 +228,18 @@ def test_the_period_of_three_date_boxes_is_read_as_on_the_pages(client_for, view
 def test_filters_that_cannot_be_read_get_a_message_naming_them(client_for, viewer_a):
     response = client_for(viewer_a).get(reverse("export-events"), {"council": "atlantis"})
     assert response.status_code == 400
-    assert "council: No council has the slug, GSS code or name ‘atlantis’." in response.text
+    assert "council: No council is called ‘atlantis’." in response.text
+
+
+def test_a_council_filter_takes_any_code_or_usual_name_and_suggests_on_a_misspelling(
+    client_for, lga_officer, council_a
+):
+    client = client_for(lga_officer)
+    for value in (council_a.slug, council_a.gss_code, council_a.dfe_number, "LAKESHIRE COUNCIL"):
+        assert client.get(reverse("export-events"), {"council": value}).status_code == 200
+    response = client.get(reverse("export-events"), {"council": "Lakeshir"})
+    assert response.status_code == 400
+    assert "Did you mean Lakeshire?" in response.text
 
 
 def test_demo_rows_say_demo(client_for, lga_officer, council_a, council_b):

@@ -252,3 +252,77 @@ def test_real_dates_replace_an_estimate_when_they_arrive(register, administrator
     assert event.pk == estimated.pk
     assert (event.on_site_start, event.on_site_end) == (date(2024, 11, 4), date(2024, 11, 8))
     assert not event.dates_estimated
+
+
+# --- HMI Probation's youth justice list ------------------------------------------------------
+
+HMIP_ROWS = 83
+HMIP_WELSH = 10  # Ceredigion, Flintshire, Newport, Conwy & Denbighshire - JI, Carmarthenshire,
+# Blaenau Gwent and Caerphilly, Vale of Glamorgan, Bridgend, Powys, Swansea
+HMIP_JOINT = {  # the rows recorded for several councils, and for how many
+    "West Mercia": 4,
+    "Tower Hamlets and City of London": 2,
+    "Bedfordshire": 2,
+    "Northamptonshire": 2,
+}
+
+
+def test_the_hmip_list_loads_matched_split_and_refused_rows_and_again_changes_nothing(
+    register, django_capture_on_commit_callbacks
+):
+    from inspections.services.published import HMIP
+
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = published_history_load(kind=HMIP)
+
+    loaded = HMIP_ROWS - HMIP_WELSH
+    assert (len(summary.loaded), len(summary.skipped)) == (loaded, HMIP_WELSH)
+    assert {row.reason for row in summary.skipped} == {"not_english"}
+    assert len(summary.split) == len(HMIP_JOINT)
+    assert len(summary.estimated) == loaded
+    events = InspectionEvent.objects.filter(inspection_type__code="hmip_youth_justice")
+    extra = sum(HMIP_JOINT.values()) - len(HMIP_JOINT)
+    assert events.count() == loaded + extra == summary.events_by_type["hmip_youth_justice"]
+    assert events.filter(dates_estimated=False).count() == 0
+    for name, members in HMIP_JOINT.items():
+        assert events.filter(joint_service=name).count() == members
+    assert events.get(council__gss_code="E06000010").outcome is not None  # "Hull"
+    newcastle = events.get(council__name="Newcastle upon Tyne")
+    assert newcastle.published_on == date(2025, 2, 18)
+    assert newcastle.outcome.code == "requires_improvement"
+    assert newcastle.sub_judgements["score_percent"] == "44.44"
+    assert newcastle.sub_judgements["planning"] == "inadequate"
+    portsmouth = events.get(council__name="Portsmouth")
+    assert portsmouth.outcome is None  # footnote text instead of a rating
+    assert events.get(council__name="Hackney").joint_service == "Hackney - JI (joint inspection)"
+    # Published reports are past news: clusters recorded, nobody alerted.
+    assert not InspectionEvent.objects.exclude(inspection_type__code="hmip_youth_justice").exists()
+
+    again = published_history_load(kind=HMIP)
+
+    assert (len(again.loaded), len(again.updated), len(again.unchanged)) == (0, 0, loaded)
+    assert events.count() == loaded + extra
+
+
+def test_the_admin_loads_the_hmip_history(register, client_for, administrator):
+    response = client_for(administrator).post(
+        reverse("admin:inspections_inspectionevent_load_published"), {"kind": "hmip"}
+    )
+
+    assert response.status_code == 200
+    assert f"{HMIP_ROWS - HMIP_WELSH} loaded" in response.text
+    assert "Ceredigion" in response.text
+
+
+def test_a_published_estimate_never_replaces_dates_the_council_logged(register, administrator):
+    from inspections.services.published import HMIP
+
+    slough = council("E06000039")
+    logged = make_event(slough, "hmip_youth_justice", start=date(2024, 11, 4), days=5)
+
+    published_history_load(kind=HMIP)
+
+    logged.refresh_from_db()
+    assert (logged.on_site_start, logged.dates_estimated) == (date(2024, 11, 4), False)
+    assert logged.published_on == date(2025, 1, 14) and logged.outcome.code == "inadequate"
+    assert InspectionEvent.objects.filter(council=slough).count() == 1

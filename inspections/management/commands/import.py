@@ -44,3 +44,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"… and {result.error_count - len(result.errors):,} more.")
             raise CommandError(result.summary())
         self.stdout.write(result.summary())
+        if result.described:
+            self.stdout.write(f"The file was {result.described}.")
+        for warning in result.warnings:
+            self.stdout.write(f"Note: {warning}")
