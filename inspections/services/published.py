@@ -230,6 +230,7 @@ class PublishedLoadSummary:
     skipped: list[SkippedRow] = field(default_factory=list)
     notes: list[RowNote] = field(default_factory=list)
     split: list[int] = field(default_factory=list)  # lines recorded for several councils
+    split_events: int = 0  # the events those lines became
     estimated: list[int] = field(default_factory=list)  # lines with estimated on-site dates
     described: str = ""  # how the file was read (encoding, delimiter)
     events_by_type: Counter = field(default_factory=Counter)  # type code: rows now loaded
@@ -571,6 +572,7 @@ class _Loader:
         getattr(self.summary, status).append(line)
         if len(row.councils) > 1:
             self.summary.split.append(line)
+            self.summary.split_events += len(row.councils)
         if row.on_site_start is None:
             self.summary.estimated.append(line)
         self.summary.events_by_type[row.type_code] += len(row.councils)

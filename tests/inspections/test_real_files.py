@@ -326,3 +326,21 @@ def test_a_published_estimate_never_replaces_dates_the_council_logged(register, 
     assert (logged.on_site_start, logged.dates_estimated) == (date(2024, 11, 4), False)
     assert logged.published_on == date(2025, 1, 14) and logged.outcome.code == "inadequate"
     assert InspectionEvent.objects.filter(council=slough).count() == 1
+
+
+def test_the_readme_table_of_published_sources_is_written_from_the_loads(register, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "before\n<!-- published-sources:start -->\nold\n<!-- published-sources:end -->\nafter\n"
+    )
+
+    call_command("published_sources", readme=readme, stdout=StringIO())
+
+    text = readme.read_text()
+    assert "old" not in text and text.startswith("before\n") and text.endswith("after\n")
+    hmip = next(line for line in text.splitlines() if "hmi_youth_justice" in line)
+    assert "| 83 | 73 | 4 (10 events) | 73 | 10 (10: Not an English council" in hmip

@@ -3,7 +3,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.services.published import KINDS, PUBLISHED_FILES, published_history_load
+from inspections.services.published import (
+    KINDS,
+    PUBLISHED_FILES,
+    SKIP_REASONS,
+    published_history_load,
+)
 
 START = "<!-- published-sources:start -->"
 END = "<!-- published-sources:end -->"
@@ -27,21 +32,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, readme=None, **options):
         lines = [
-            "| source | file | rows | loaded | split between councils | dates estimated | "
-            "refused |",
-            "|---|---|---:|---:|---:|---:|---:|",
+            "| source | file | rows | loaded | of which split between councils (events) | "
+            "of which dates estimated | refused |",
+            "|---|---|---:|---:|---:|---:|---|",
         ]
         for kind in KINDS:
             summary = published_history_load(kind=kind)
             loaded = len(summary.loaded) + len(summary.updated) + len(summary.unchanged)
-            refused = ", ".join(
-                f"{len(rows)} {reason.replace('_', ' ')}"
+            refused = "; ".join(
+                f"{len(rows)}: {SKIP_REASONS[reason].split(' (')[0]}"
                 for reason, rows in summary.skipped_by_reason.items()
             )
             rows = loaded + len(summary.skipped)
             lines.append(
                 f"| {SOURCES.get(kind, KINDS[kind])} | `{PUBLISHED_FILES[kind].name}` | {rows} | "
-                f"{loaded} | {len(summary.split)} | {len(summary.estimated)} | "
+                f"{loaded} | {len(summary.split)} ({summary.split_events} events) | "
+                f"{len(summary.estimated)} | "
                 f"{len(summary.skipped)}{f' ({refused})' if refused else ''} |"
             )
         table = "\n".join(lines)
