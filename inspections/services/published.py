@@ -57,6 +57,7 @@ from ..csv_reader import (
 )
 from ..forecast import FORECAST_ALL_TASK
 from ..models import InspectionEvent, InspectionType, Source
+from ..outbox import outbox_record
 from ..workdays import working_days
 from . import councils_changed_quietly, event_prepare
 from .estimates import EstimateError, estimated_on_site_dates

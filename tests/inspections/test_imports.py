@@ -1,7 +1,7 @@
 import csv
 import html
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -165,16 +165,40 @@ def test_staff_time_for_an_event_not_in_the_service_is_refused(editor_a, council
 def test_an_import_queues_the_follow_up_work_of_each_changed_council(
     administrator, council_a, council_b, django_capture_on_commit_callbacks
 ):
+    # An event still to come: the councils' cluster checks may alert.
+    start = date.today() + timedelta(days=30)
+    end = start + timedelta(days=18)
     content = csv_bytes(
         EVENT_HEADER,
-        f"{council_a.gss_code},jtai,2025-03-03,2025-03-21,,",
-        f"{council_b.gss_code},jtai,2025-03-03,2025-03-21,,",
+        f"{council_a.gss_code},jtai,{start},{end},,",
+        f"{council_b.gss_code},jtai,{start},{end},,",
     )
     with django_capture_on_commit_callbacks() as callbacks:
         result = run(imports.EVENTS, content, administrator)
     assert result.councils_changed == sorted([council_a.pk, council_b.pk])
     # Dashboards, a cluster re-check and a forecast recomputation, for each council.
     assert len(callbacks) == 6
+    assert not result.backfill
+
+
+def test_a_back_fill_of_past_events_records_clusters_without_alerting(
+    administrator, council_a, council_b
+):
+    from inspections.models import OutboxEntry
+
+    content = csv_bytes(
+        EVENT_HEADER,
+        f"{council_a.gss_code},jtai,2025-03-03,2025-03-21,,",
+        f"{council_b.gss_code},jtai,2025-03-03,2025-03-21,,",
+    )
+
+    result = run(imports.EVENTS, content, administrator)
+
+    assert result.backfill and "nobody is e-mailed" in result.summary()
+    tasks = set(OutboxEntry.objects.values_list("task", flat=True))
+    assert "inspections.tasks.recheck_council" not in tasks  # the one that alerts
+    quiet = OutboxEntry.objects.get(task="inspections.tasks.recheck_councils_quietly")
+    assert quiet.args == [sorted([council_a.pk, council_b.pk])]
 
 
 # --- Malformed files: each with its message, nothing saved ----------------------------------
