@@ -640,15 +640,9 @@ class ImportResult:
                 f"problem{'s' if self.error_count != 1 else ''} to correct."
             )
         if self.kind == EVENTS:
-            backfill = (
-                " Every event ended before today: clusters among them are recorded, and nobody "
-                "is e-mailed about them."
-                if self.backfill and (self.created or self.updated)
-                else ""
-            )
             return (
                 f"{self.rows:,} rows checked and saved: {self.created:,} events added, "
-                f"{self.updated:,} updated, {self.unchanged:,} unchanged.{backfill}"
+                f"{self.updated:,} updated, {self.unchanged:,} unchanged."
             )
         return (
             f"{self.rows:,} rows checked and saved: the staff time of {self.updated:,} "
@@ -670,6 +664,7 @@ class ImportResult:
             "errors": [error.as_dict() for error in self.errors],
             "warnings": [warning.as_dict() for warning in self.warnings],
             "described": self.described,
+            "backfill": self.backfill and bool(self.created or self.updated),
             "summary": self.summary(),
         }
 

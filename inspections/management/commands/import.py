@@ -46,5 +46,10 @@ class Command(BaseCommand):
         self.stdout.write(result.summary())
         if result.described:
             self.stdout.write(f"The file was {result.described}.")
+        if result.backfill:
+            self.stdout.write(
+                "Every event ended before today: clusters among them are recorded, and nobody "
+                "is e-mailed about them."
+            )
         for warning in result.warnings:
             self.stdout.write(f"Note: {warning}")
