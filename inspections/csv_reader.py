@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -124,10 +124,12 @@ DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
 def csv_delimiter(text: str) -> str:
     """The delimiter of the header row: the one of comma, semicolon and tab that splits it most."""
     first_line = next(iter(text.splitlines()), "")
-    counts = {
-        delimiter: len(next(csv.reader([first_line], delimiter=delimiter), []))
-        for delimiter in DELIMITERS
-    }
+    counts = {}
+    for delimiter in DELIMITERS:
+        try:
+            counts[delimiter] = len(next(csv.reader([first_line], delimiter=delimiter), []))
+        except csv.Error:  # a field longer than the csv module allows: not this delimiter
+            counts[delimiter] = 1
     best = max(counts, key=lambda d: (counts[d], d == ","))
     return best if counts[best] > 1 else ","
 
@@ -176,6 +178,7 @@ def csv_read(
     synonyms: Mapping[str, str] | None = None,
     max_bytes: int | None = None,
     max_rows: int | None = None,
+    header_check: Callable[[list[str]], None] | None = None,
 ) -> CsvTable:
     """Read a CSV file's bytes: encoding, delimiter, header (through ``synonyms``), rows.
 
@@ -203,6 +206,8 @@ def csv_read(
         while header and not header[-1].strip():
             header.pop()  # spreadsheets often save empty trailing columns
         columns = [synonyms.get(header_key(name), header_key(name)) for name in header]
+        if header_check is not None:
+            header_check(columns)  # a wrong header is refused before the rows are read
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue

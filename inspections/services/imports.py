@@ -341,12 +341,12 @@ def csv_file_read(*, kind: str, content: bytes) -> CsvFile:
             synonyms=SYNONYMS[kind],
             max_bytes=settings.IMPORT_MAX_BYTES,
             max_rows=settings.IMPORT_MAX_ROWS,
+            header_check=lambda columns: _header_check(columns, kind),
         )
     except CsvFileError as exc:
         raise ImportFileError(exc.messages) from None
     columns, rows = table.columns, table.rows
     problems = [RowError(number, "", message) for number, message in table.ragged]
-    _header_check(columns, kind)
     if not rows:
         raise ImportFileError(["The file has a header row but no rows of data."])
     return CsvFile(columns=columns, rows=rows, problems=problems, described=table.described())
