@@ -27,7 +27,7 @@ def ensure_reference_data():
     if not InspectionType.objects.exists():
         importlib.import_module("inspections.migrations.0002_reference_data").seed(apps, None)
         importlib.import_module(
-            "inspections.migrations.0009_estimated_dates_and_joint_services"
+            "inspections.migrations.0010_estimated_dates_and_joint_services"
         ).seed(apps, None)
     if not ForecastCycle.objects.exists():
         importlib.import_module("inspections.migrations.0006_forecast_cycles").seed(apps, None)

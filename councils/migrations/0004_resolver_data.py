@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('councils', '0002_council_created_on'),
+        ('councils', '0003_council_history'),
     ]
 
     operations = [

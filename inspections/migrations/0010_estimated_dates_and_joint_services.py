@@ -77,7 +77,7 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0008_cost_rate_defaults'),
+        ('inspections', '0009_history_versions_resolved_clusters'),
     ]
 
     operations = [
