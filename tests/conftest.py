@@ -1,8 +1,17 @@
 import os
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+
+# Property tests judge values, never speed: on a loaded 2-core machine (CI beside other work) a
+# slow example is not a failure. Timings live in benchmarks.
+hypothesis_settings.register_profile(
+    "burden", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("burden")
 
 
 @pytest.hookimpl(hookwrapper=True)
