@@ -110,12 +110,32 @@ def councils_changed_quietly(council_ids, *, forecasts: bool = True) -> None:
             outbox_record(FORECAST_COUNCIL_TASK, council_id)
 
 
-def event_prepare(event: InspectionEvent) -> InspectionEvent:
-    """Derive the stored figures of an event and validate it, without saving."""
+def event_prepare(event: InspectionEvent, *, checked_in_bulk: bool = False) -> InspectionEvent:
+    """Derive the stored figures of an event and validate it, without saving.
+
+    Raises ``ValidationError`` naming the field. ``checked_in_bulk``: the caller (a file
+    import) found the council, type and outcome itself and checked the one-event-per-council,
+    type-and-start rule across the file and the database with one query for the whole file, so
+    the per-row queries of ``full_clean`` (each foreign key looked up again, the unique rule and
+    each check constraint run as a query: about five a row, 15 ms a row on SQLite) are skipped.
+    ``clean()`` still applies every rule with the field named, and the database constraints
+    still guard the save.
+    """
     if event.on_site_start and event.on_site_end:
         event.on_site_days = working_days(event.on_site_start, event.on_site_end)
-    event.full_clean()
+    if checked_in_bulk:
+        event.full_clean(
+            exclude=_relation_fields(InspectionEvent),
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    else:
+        event.full_clean()
     return event
+
+
+def _relation_fields(model) -> list[str]:
+    return [field.name for field in model._meta.concrete_fields if field.is_relation]
 
 
 class EventChangedMeanwhile(ValidationError):

@@ -803,7 +803,9 @@ def _event_rows_check(csv_file, lookups, result, progress, file_name):
             event, is_new = _event_from_row(row, event, file_name)
             if event is not None:
                 try:
-                    event_prepare(event)
+                    # Council, type and outcome found above; the unique rule checked against
+                    # the file (``seen``) and the database (``existing``) for the whole file.
+                    event_prepare(event, checked_in_bulk=True)
                 except ValidationError as exc:
                     problems.extend(_validation_problems(exc))
                 else:
@@ -1030,8 +1032,10 @@ def _staff_time_rows_check(csv_file, lookups, result, progress):
                 is_demo=row["demo"],
             )
             try:
-                # The event was found above; the rest is the form's and the database's rules.
-                entry.full_clean(exclude=["event"])
+                # The event was found above, and hours and people read within the database's
+                # bounds (_parse_hours, _parse_people): the rest is the model's own rules, with
+                # no query a row (see event_prepare's checked_in_bulk).
+                entry.full_clean(exclude=["event", "created_by"], validate_constraints=False)
             except ValidationError as exc:
                 problems.extend(_validation_problems(exc))
             else:
