@@ -31,7 +31,10 @@ SWEEP_GOAL_RATIO = 3
 RECHECK_GOAL_MS = 50
 
 
-def lag_pairs_sql(event_table: str, type_table: str) -> str:
+def lag_pairs_sql(event_table: str, type_table: str, *, counts_estimated: bool) -> str:
+    # A rule that does not count estimated dates (events known only by their publication
+    # date) leaves them out, as the sweep does.
+    estimated = "" if counts_estimated else "AND NOT e.dates_estimated"
     return f"""
         SELECT previous_id, id FROM (
             SELECT e.id, e.on_site_start,
@@ -39,7 +42,7 @@ def lag_pairs_sql(event_table: str, type_table: str) -> str:
                    LAG(e.on_site_start) OVER w AS previous_start
             FROM {event_table} e
             JOIN {type_table} t ON t.id = e.inspection_type_id
-            WHERE t.is_formal
+            WHERE t.is_formal {estimated}
             WINDOW w AS (PARTITION BY e.council_id ORDER BY e.on_site_start, e.id)
         ) AS ordered
         WHERE previous_id IS NOT NULL AND on_site_start - previous_start <= %s
@@ -87,7 +90,11 @@ def main() -> None:
     with CaptureQueriesContext(connection) as steady_queries:
         clusters_sweep(alert=False)
 
-    sql = lag_pairs_sql(InspectionEvent._meta.db_table, InspectionType._meta.db_table)
+    sql = lag_pairs_sql(
+        InspectionEvent._meta.db_table,
+        InspectionType._meta.db_table,
+        counts_estimated=rule.counts_estimated_dates,
+    )
 
     def lag_pairs():
         with connection.cursor() as cursor:
