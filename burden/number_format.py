@@ -110,11 +110,13 @@ class ExportDecimalText(Func):
         return super().as_sql(compiler, connection, **extra_context)
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        extra_context["template"] = (
-            f"CASE WHEN %(expressions)s IS NULL THEN NULL "
-            f"ELSE printf('%%.{self.places}f', %(expressions)s) END"
+        # printf() writes NULL as 0.00, so NULL is tested first: the expression appears twice,
+        # and so do its parameters.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"CASE WHEN ({sql}) IS NULL THEN NULL ELSE printf('%.{self.places}f', {sql}) END",
+            (*params, *params),
         )
-        return super().as_sql(compiler, connection, **extra_context)
 
 
 def export_decimal_sql(expression: Expression | str, places: int = EXPORT_PLACES) -> Func:

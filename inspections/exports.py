@@ -402,11 +402,15 @@ def events_for_export(access: UserAccess, filters: ExportFilters) -> QuerySet:
     )
 
 
-def _cluster_labels(event_ids: list[int]) -> dict[int, str]:
-    """Each event's clusters, as words that mean the same in any copy of the database."""
+def _cluster_labels(events: QuerySet) -> dict[int, str]:
+    """Each event's clusters, as words that mean the same in any copy of the database.
+
+    One query for the whole export (the events as a subquery): clusters are few beside events,
+    and reading them first leaves the connection free to stream the events' rows.
+    """
     memberships = (
-        Cluster.events.through.objects.filter(inspectionevent_id__in=event_ids)
-        .order_by("cluster__first_date", "cluster__rule__name")
+        Cluster.events.through.objects.filter(inspectionevent_id__in=events.values("pk"))
+        .order_by("inspectionevent_id", "cluster__first_date", "cluster__rule__name")
         .values_list(
             "inspectionevent_id", "cluster__rule__name", "cluster__first_date", "cluster__last_date"
         )
@@ -414,31 +418,37 @@ def _cluster_labels(event_ids: list[int]) -> dict[int, str]:
     labels: dict[int, list[str]] = {}
     for event_id, rule, first, last in memberships:
         labels.setdefault(event_id, []).append(f"{rule} {first.isoformat()} to {last.isoformat()}")
-    return {event_id: "; ".join(names) for event_id, names in labels.items()}
+    return {event_id: neutralise("; ".join(names)) for event_id, names in labels.items()}
 
 
 def event_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
     """One row per event. ``staff_hours`` is "not shown" where this user may not see the
     council's hours (0.00 when none is logged); ``staff_hours_demo`` says whether those hours
     include demo entries, as a published event can carry demo hours while ``demo`` (the event
-    itself) says no."""
+    itself) says no.
+
+    The clusters are read first, in one query; the events' rows then stream as ``COPY`` would
+    send them (:func:`stream_rows`), each event's hours read from the trigger-kept sums.
+    """
     hours_index = EVENT_HEADER.index("staff_hours")
     events = events_for_export(access, filters)
+    clusters = _cluster_labels(events)
     rows = ready_to_write(
         events.annotate(event_id=F("pk")),
-        [("", "event_id", VALUE), ("", "staff_hours", VALUE), ("", "hours_include_demo", VALUE)]
+        # The hours as the text of their cell, two places, written by the database; NULL
+        # where this user may not see them (none logged is 0.00).
+        [("", "event_id", VALUE), ("", "staff_hours", DECIMAL), ("", "hours_include_demo", VALUE)]
         + EVENT_COLUMNS,
     )
-    for batch in _batches(rows.iterator(chunk_size=CHUNK_ROWS), CHUNK_ROWS):
-        clusters = _cluster_labels([row[0] for row in batch])
-        for event_id, hours, hours_demo, *cells in batch:
-            shown = hours is not None
-            cells[hours_index:hours_index] = [
-                number_format.export_cell(hours, shown=shown),
-                ("yes" if hours_demo else "no") if shown else number_format.NOT_SHOWN,
-                neutralise(clusters.get(event_id, "")),
-            ]
-            yield cells
+    not_shown = number_format.NOT_SHOWN
+    for event_id, hours, hours_demo, *cells in stream_rows(rows):
+        shown = hours is not None
+        cells[hours_index:hours_index] = [
+            hours if shown else not_shown,
+            ("yes" if hours_demo else "no") if shown else not_shown,
+            clusters.get(event_id, ""),
+        ]
+        yield cells
 
 
 # --- Staff time ----------------------------------------------------------------------------
