@@ -407,7 +407,10 @@ CONTENT_SECURITY_POLICY = {
         # One style attribute allowed by its hash, none other: django-simple-history's admin
         # history page writes <p class="paginator" style="border-top: 0">
         # (tests/browser/test_admin_csp.py opens every admin page with this policy in force).
-        "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+        "style-src-attr": [
+            "'unsafe-hashes'",
+            "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        ],
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

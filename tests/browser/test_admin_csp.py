@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 def _admin_paths(event) -> list[str]:
     paths = ["/admin/"]
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
         for name in ("changelist", "add"):
             try:
@@ -42,9 +42,11 @@ def test_no_admin_page_has_content_refused_by_the_security_policy(page, world):
     refused: list[str] = []
     page.on(
         "console",
-        lambda message: refused.append(f"{page.url}: {message.text}")
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     sign_in(page, "administrator")
     statuses = {}
