@@ -15,6 +15,8 @@ The objects in the URLs belong to council A (Lakeshire): viewer and editor of co
 admin pattern.
 """
 
+from datetime import date
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -95,12 +97,12 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     "export-forecast-windows": {"get": signed_in("ok")},
     "export-forecast-clashes": {"get": signed_in("ok")},
     # Cost (#16): council A's rates are read by its users, LGA officers and administrators and
-    # changed by its editors and administrators; the delete takes a POST (rate 999999: none)
+    # changed by its editors and administrators; the delete takes a POST (a real rate of A's)
     "council-cost-rates": {
         "get": signed_in("404", viewer_a="ok", editor_a="ok", lga_officer="ok", administrator="ok"),
         "post": A_EDITORS,
     },
-    "council-cost-rate-delete": {"get": signed_in("405"), "post": signed_in("404")},
+    "council-cost-rate-delete": {"get": signed_in("405"), "post": A_EDITORS},
     "export-cost-rates": {"get": signed_in("ok")},
     "export-cost-by-year": {"get": signed_in("ok")},
     "export-inadequate-journeys": {"get": signed_in("ok")},
@@ -223,7 +225,19 @@ def world(council_a, council_b, editor_a):
         kind="events", file_name="x.csv", content=b"", created_by=editor_a
     )
     entry = event.staff_time.get()
-    return {"council": council_a, "event": event, "cluster": cluster, "job": job, "entry": entry}
+    from inspections.cost.models import CostRate
+
+    rate = CostRate.objects.create(
+        team="data", council=council_a, applies_from=date(2024, 4, 1), hourly_rate=40
+    )
+    return {
+        "council": council_a,
+        "event": event,
+        "cluster": cluster,
+        "job": job,
+        "entry": entry,
+        "rate": rate,
+    }
 
 
 def _user(role, request):
@@ -251,7 +265,7 @@ def _url(name, world) -> str:
         "council-detail": [world["council"].slug],
         "event-create": [world["council"].slug],
         "council-cost-rates": [world["council"].slug],
-        "council-cost-rate-delete": [world["council"].slug, 999999],
+        "council-cost-rate-delete": [world["council"].slug, world["rate"].pk],
         "event-detail": [world["event"].pk],
         "event-edit": [world["event"].pk],
         "event-delete": [world["event"].pk],
