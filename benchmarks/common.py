@@ -55,7 +55,8 @@ def ensure_database_exists() -> None:
 
 
 def ensure_national_data() -> dict:
-    """Migrate, load the register and seed national-scale demo data unless already there."""
+    """Migrate, load the register, the published ILACS, SEND and youth justice histories (as
+    `make run` does) and seed national-scale demo data, unless already there."""
     from django.core.management import call_command
 
     from inspections.models import InspectionEvent, StaffTime
@@ -64,11 +65,14 @@ def ensure_national_data() -> dict:
     seeded = False
     if InspectionEvent.objects.count() < NATIONAL_MIN_EVENTS:
         call_command("load_councils", verbosity=0)
-        for source in ("ilacs", "send"):
+        for source in ("ilacs", "send", "hmip"):
             call_command("import_published", source, verbosity=0)
         started = time.monotonic()
         call_command("seed_demo", size="national", no_users=True, verbosity=0)
         seeded = time.monotonic() - started
+    elif not InspectionEvent.objects.filter(inspection_type__code="hmip_youth_justice").exists():
+        # A database seeded before the youth justice history was loaded by `make run`.
+        call_command("import_published", "hmip", verbosity=0)
     return {
         "events": InspectionEvent.objects.count(),
         "staff_time_rows": StaffTime.objects.count(),
