@@ -5,7 +5,7 @@ from django import forms
 
 from councils.models import Council, Region
 
-from .filters import GovukDateFilter
+from .filters import CouncilFilter, GovukDateFilter
 from .models import Cluster, ClusterRule, Family
 
 
@@ -17,7 +17,7 @@ class ClusterFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="Any region",
     )
-    council = django_filters.ModelChoiceFilter(
+    council = CouncilFilter(
         label="Council",
         queryset=Council.objects.all(),
         to_field_name="slug",

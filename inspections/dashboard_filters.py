@@ -1,4 +1,4 @@
-"""The dashboards' filters: period, region, family and type, read from the URL (GET).
+"""The dashboards' filters: period, region, council, family and type, read from the URL (GET).
 
 The form only reads and checks the choices; the selectors apply them, through
 :class:`inspections.selectors.burden.BurdenFilters`, to every figure on the page.
@@ -12,7 +12,7 @@ from django import forms
 
 from councils.models import Region
 
-from .filters import GovukDateFilter
+from .filters import CouncilFilter, GovukDateFilter
 from .models import Family, InspectionEvent, InspectionType
 from .selectors.burden import BurdenFilters
 
@@ -39,6 +39,12 @@ class BurdenFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="England (every region)",
     )
+    # Any name or code the council resolver knows; the dashboards send a council to its page.
+    council = CouncilFilter(
+        label="Council",
+        help_text="Its name or GSS code, for example Hull or E06000010",
+        widget=forms.TextInput,
+    )
     family = django_filters.ChoiceFilter(
         label="Family",
         field_name="inspection_type__family",
@@ -51,7 +57,7 @@ class BurdenFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = InspectionEvent
-        fields = ["date_from", "date_to", "region", "family", "inspection_type"]
+        fields = ["date_from", "date_to", "region", "council", "family", "inspection_type"]
         form = BurdenFilterForm
 
     def burden_filters(self) -> BurdenFilters | None:

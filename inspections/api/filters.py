@@ -1,41 +1,24 @@
 """The pages' filters, for the API: the same names and meanings, with ISO dates and codes.
 
 Dates are ``YYYY-MM-DD`` (the pages also take the three GOV.UK boxes); an inspection type is
-named by its code; a council by any name or code the council lookup knows; a region by slug.
+named by its code; a council by any name or code the council resolver knows; a region by slug.
 """
 
 import django_filters
-from django.core.exceptions import ValidationError
+from django import forms
 
 from councils.models import Region
-from councils.selectors import council_find
 
 from ..cluster_forms import ClusterFilter
-from ..filters import EventFilter
+from ..filters import CouncilFilter, EventFilter
 from ..models import ClusterRule, InspectionType, Phase, StaffTime, Team
 
 
-class CouncilLookupFilter(django_filters.CharFilter):
-    """A council by slug, GSS code, DfE LA number, Ofsted URN or name."""
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        council = council_find(value)
-        if council is None:
-            raise ValidationError(
-                {
-                    self.field_name: f"No council has the slug, GSS code, DfE number, URN or "
-                    f"name ‘{value}’."
-                }
-            )
-        return qs.filter(**{self.field_name.replace("council", "council_id", 1): council.pk})
-
-
-def _council_filter(field_name: str = "council") -> CouncilLookupFilter:
-    return CouncilLookupFilter(
+def _council_filter(field_name: str = "council") -> CouncilFilter:
+    return CouncilFilter(
         field_name=field_name,
-        label="Council (slug, GSS code, DfE LA number, Ofsted URN or name)",
+        label="Council: slug, GSS code (current or retired), DfE LA number, Ofsted URN or name",
+        widget=forms.TextInput,
     )
 
 

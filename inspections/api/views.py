@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 
 from councils.access import access_for
 from councils.models import Council, Region
-from councils.selectors import council_find
+from councils.resolver import CouncilNotResolved, council_for_filter
 
 from .. import selectors, services
 from ..exports import ExportFilterForm
@@ -45,6 +45,7 @@ from .errors import PreconditionFailed
 from .renderers import CSVRenderer
 
 LIST_RENDERERS = [JSONRenderer, CSVRenderer]
+COUNCIL_HELP = "Council: slug, GSS code (current or retired), DfE LA number, Ofsted URN or name"
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -74,6 +75,15 @@ def api_not_found(request, *args, **kwargs):
 
 def _access(request):
     return access_for(request.user)
+
+
+def _council(value: str) -> Council:
+    """The council a request's ``council`` names, through the council resolver; a 400 naming
+    the field with the resolver's message ("Did you mean …") when it names none or several."""
+    try:
+        return council_for_filter(value)
+    except CouncilNotResolved as exc:
+        raise ValidationError({"council": [exc.message]}) from None
 
 
 def _may_edit_some_council(access) -> bool:
@@ -132,13 +142,10 @@ class CouncilViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = {"region__slug": ["exact"], "kind": ["exact"], "is_active": ["exact"]}
 
     def get_object(self):
-        council = council_find(self.kwargs["key"])
-        if council is None:
-            raise NotFound(
-                f"No council has the slug, GSS code, DfE number, URN or name "
-                f"‘{self.kwargs['key']}’."
-            )
-        return council
+        try:
+            return council_for_filter(self.kwargs["key"])
+        except CouncilNotResolved as exc:
+            raise NotFound(exc.message) from None
 
 
 @extend_schema_view(
@@ -298,16 +305,7 @@ class EventViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         access = _access(self.request)
         data = serializer.validated_data
-        council = council_find(data["council"])
-        if council is None:
-            raise ValidationError(
-                {
-                    "council": [
-                        f"No council has the slug, GSS code, DfE number, URN or name "
-                        f"‘{data['council']}’."
-                    ]
-                }
-            )
+        council = _council(data["council"])
         if not access.can_edit_council(council.pk):
             raise PermissionDenied(f"You may not add events for {council.name}.")
         event = InspectionEvent(council=council, source=Source.API)
@@ -327,7 +325,7 @@ class EventViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(event, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if "council" in data and council_find(data["council"]) != event.council:
+        if "council" in data and _council(data["council"]) != event.council:
             raise ValidationError({"council": ["An event cannot move to another council."]})
         self._apply(event, data, creating=False)
         services.event_save(event=event, user=request.user)
@@ -484,9 +482,7 @@ MONTHS = OpenApiParameter(
         parameters=[
             MONTHS,
             OpenApiParameter("region", OpenApiTypes.STR, description="Region slug"),
-            OpenApiParameter(
-                "council", OpenApiTypes.STR, description="Council slug, GSS code or name"
-            ),
+            OpenApiParameter("council", OpenApiTypes.STR, description=COUNCIL_HELP),
         ],
     ),
     retrieve=extend_schema(summary="One forecast clash", parameters=[MONTHS]),
@@ -522,15 +518,7 @@ class ForecastClashViewSet(viewsets.ReadOnlyModelViewSet):
             if region is None:
                 raise ValidationError({"region": [f"No region has the slug ‘{params['region']}’."]})
         if params.get("council"):
-            council = council_find(params["council"])
-            if council is None:
-                raise ValidationError(
-                    {
-                        "council": [
-                            f"No council has the slug, GSS code or name ‘{params['council']}’."
-                        ]
-                    }
-                )
+            council = _council(params["council"])
         return forecast_selectors.clashes_within(self._months(), region=region, council=council)
 
 
@@ -540,7 +528,7 @@ SUMMARY_PARAMETERS = [
     OpenApiParameter("date_from", OpenApiTypes.DATE, description="On site from (inclusive)"),
     OpenApiParameter("date_to", OpenApiTypes.DATE, description="On site to (inclusive)"),
     OpenApiParameter("region", OpenApiTypes.STR, description="Region slug, code or name"),
-    OpenApiParameter("council", OpenApiTypes.STR, description="Council slug, GSS code or name"),
+    OpenApiParameter("council", OpenApiTypes.STR, description=COUNCIL_HELP),
     OpenApiParameter(
         "family", OpenApiTypes.STR, description="Family code, e.g. ilacs", required=False
     ),

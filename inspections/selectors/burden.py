@@ -135,6 +135,7 @@ class BurdenFilters:
     def from_cleaned_data(cls, data: dict, **extra) -> BurdenFilters:
         """From a filter form's cleaned data (BurdenFilterSet or the council page's EventFilter)."""
         region = data.get("region")
+        council = data.get("council")
         inspection_type = data.get("inspection_type")
         values = {
             "date_from": data.get("date_from"),
@@ -142,6 +143,7 @@ class BurdenFilters:
             "region_id": region.pk if region else None,
             "family": data.get("family") or "",
             "inspection_type_id": inspection_type.pk if inspection_type else None,
+            "council_id": council.pk if council else None,
         }
         values.update(extra)
         return cls(**values)

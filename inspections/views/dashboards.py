@@ -48,6 +48,8 @@ def _with_default_period(params):
 def national_dashboard(request):
     filterset = BurdenFilterSet(_with_default_period(request.GET))
     filters = filterset.burden_filters()
+    if filters and filters.council_id:
+        return _to_council_page(request, filterset, filters)
     if filters and filters.region_id:
         # One address per region: a region picked here opens its own page, filters and all.
         region = filterset.form.cleaned_data["region"]
@@ -62,7 +64,19 @@ def region_dashboard(request, slug):
     data = _with_default_period(request.GET)
     data["region"] = region.slug
     filterset = BurdenFilterSet(data)
-    return _render(request, filterset, filterset.burden_filters(), region=region)
+    filters = filterset.burden_filters()
+    if filters and filters.council_id:
+        return _to_council_page(request, filterset, filters)
+    return _render(request, filterset, filters, region=region)
+
+
+def _to_council_page(request, filterset, filters: BurdenFilters):
+    """One address per council: a council named here (by any name or code the council resolver
+    knows) opens its own page, which compares it with its region, with the same period, family
+    and type."""
+    council = filterset.form.cleaned_data["council"]
+    params = filters_query(filters.but(region_id=None, council_id=None))
+    return redirect(reverse("council-detail", args=[council.slug]) + query_string(params))
 
 
 def scope_label(filters: BurdenFilters, region: Region | None) -> str:
