@@ -10,6 +10,11 @@ page, a chart or the database.
   announced weeks, at most months, ahead; forecasts need no events further out).
 - **Numbers**: ASCII digits only (no signs, spaces, separators, other scripts' digits or
   superscripts), at most :data:`MAX_DIGITS` digits, within the caller's bounds.
+- **Ids and pages** a caller names in a URL (the API's filters, ``page``): whole numbers from 1
+  to :data:`MAX_ID` (a PostgreSQL ``integer`` holds no more) and :data:`MAX_PAGE`.
+
+The form fields at the end (:class:`WholeNumberField`, :class:`IsoDateField`) carry these rules
+into filters (django-filter, the API): every filter that takes a number or a date uses them.
 """
 
 from __future__ import annotations
@@ -18,16 +23,22 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 __all__ = [
     "EARLIEST_DATE",
     "MAX_DIGITS",
+    "MAX_ID",
+    "MAX_PAGE",
     "LATEST_YEARS_AHEAD",
+    "IsoDateField",
+    "WholeNumberField",
     "date_problem",
     "latest_date",
     "parse_decimal",
+    "parse_iso_date",
     "parse_whole_number",
     "validate_plausible_date",
 ]
@@ -35,8 +46,11 @@ __all__ = [
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_YEARS_AHEAD = 2
 MAX_DIGITS = 9
+MAX_ID = 2_147_483_647  # the largest PostgreSQL integer: no row has a larger id
+MAX_PAGE = 1_000_000  # a million pages of one row: more than any list here holds
 
 _WHOLE = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DECIMAL = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}(\.[0-9]{{1,2}})?|\.[0-9]{{1,2}}")
 
 
@@ -103,3 +117,58 @@ def parse_decimal(text: str, label: str, *, minimum: Decimal, maximum: Decimal) 
     if not minimum <= number <= maximum:
         raise ValueError(f"{label} must be from {minimum:,} to {maximum:,}, not {number:,}")
     return number
+
+
+def parse_iso_date(text: str, label: str) -> date:
+    """A date written ``YYYY-MM-DD`` in ASCII digits, real and within the plausible range.
+
+    Raises ValueError with a message naming the field ("date_to must be on or after …").
+    """
+    value = (text or "").strip()
+    match = _ISO_DATE.fullmatch(value)
+    if not match:
+        raise ValueError(f"{label} must be a date written YYYY-MM-DD, for example 2025-03-31")
+    try:
+        day = date(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise ValueError(f"{label} must be a real date, not {value}") from None
+    problem = date_problem(day, label)
+    if problem:
+        raise ValueError(problem)
+    return day
+
+
+class WholeNumberField(forms.Field):
+    """A form (or filter) field for a whole number by :func:`parse_whole_number`'s rule.
+
+    ``label`` in its messages is the parameter's name as the caller wrote it (``event``).
+    Bounds default to an id's: 1 to :data:`MAX_ID`.
+    """
+
+    def __init__(self, *, minimum: int = 1, maximum: int = MAX_ID, **kwargs):
+        self.minimum, self.maximum = minimum, maximum
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_whole_number(
+                str(value), self.label or "The number", minimum=self.minimum, maximum=self.maximum
+            )
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="implausible") from None
+
+
+class IsoDateField(forms.DateField):
+    """A form (or filter) field for a ``YYYY-MM-DD`` date by :func:`parse_iso_date`'s rule."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            value = value.isoformat()
+        try:
+            return parse_iso_date(str(value), self.label or "The date")
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="implausible") from None

@@ -14,6 +14,9 @@ class GovukDateFilter(django_filters.DateFilter):
     field_class = GovukDateField
 
 
+MAX_COUNCIL_TEXT = 200  # the longest name in the register is under 60 characters
+
+
 class CouncilChoiceField(forms.ModelChoiceField):
     """A council named by its slug or by anything the council resolver reads: GSS code (current
     or retired), DfE LA number, Ofsted URN, any usual name or alias.
@@ -28,8 +31,14 @@ class CouncilChoiceField(forms.ModelChoiceField):
             return None
         if isinstance(value, Council):
             value = value.slug
+        value = str(value).strip()
+        if len(value) > MAX_COUNCIL_TEXT or not value.isprintable():
+            raise forms.ValidationError(
+                f"Give the council's name (at most {MAX_COUNCIL_TEXT} characters) or its code.",
+                code="invalid",
+            )
         try:
-            council = council_for_filter(str(value))  # the council resolver: slugs first
+            council = council_for_filter(value)  # the council resolver: slugs first
         except CouncilNotResolved as exc:
             raise forms.ValidationError(exc.message, code=exc.kind) from None
         if not self.queryset.filter(pk=council.pk).exists():

@@ -23,6 +23,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from burden import plausible
 from councils.access import access_for
 from councils.models import Council, Region
 from councils.resolver import CouncilNotResolved, council_for_filter
@@ -496,9 +497,13 @@ class ForecastClashViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _months(self) -> int:
         raw = self.request.query_params.get("months") or str(forecast_selectors.DEFAULT_MONTHS)
-        if not raw.isdigit() or int(raw) not in HORIZONS:
+        try:
+            months = plausible.parse_whole_number(raw, "months", maximum=max(HORIZONS))
+        except ValueError:
+            months = None
+        if months not in HORIZONS:
             raise ValidationError({"months": [f"Choose one of {', '.join(map(str, HORIZONS))}."]})
-        return int(raw)
+        return months
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
