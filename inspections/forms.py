@@ -3,7 +3,7 @@ from django import forms
 from burden.govuk_forms import GovukDateField
 
 from .models import InspectionEvent, InspectionOutcome, InspectionType, Phase, StaffTime, Team
-from .services.estimates import EstimateError, estimated_on_site_dates
+from .services.estimates import OnSiteDatesMissing, on_site_dates_settle
 
 PUBLISHED_FIELD_HINT = (
     "As published by the inspectorate. Only an administrator can change it; the next load of "
@@ -109,32 +109,17 @@ class EventForm(forms.ModelForm):
         start, end = data.get("on_site_start"), data.get("on_site_end")
         if "on_site_start" in self.errors or "on_site_end" in self.errors:
             return data
-        if start is None and end is None:
-            itype, published_on = data.get("inspection_type"), data.get("published_on")
-            if published_on is None:
-                self.add_error(
-                    "on_site_start",
-                    "Enter the on-site start, or the date the report was published if only "
-                    "that is known",
-                )
-            elif itype is not None:
-                try:
-                    start, end = estimated_on_site_dates(
-                        inspection_type=itype, published_on=published_on
-                    )
-                except EstimateError as exc:
-                    self.add_error("on_site_start", str(exc))
-                else:
-                    data["on_site_start"], data["on_site_end"] = start, end
-                    self.instance.dates_estimated = True
-        elif start is None:
-            self.add_error("on_site_start", "Enter the on-site start")
-        elif end is None:
-            self.add_error("on_site_end", "Enter the on-site end")
-        elif self.instance.dates_estimated and (
-            start != self.initial.get("on_site_start") or end != self.initial.get("on_site_end")
-        ):
-            self.instance.dates_estimated = False  # real dates replace the estimate
+        try:
+            data["on_site_start"], data["on_site_end"] = on_site_dates_settle(
+                self.instance,
+                start=start,
+                end=end,
+                published_on=data.get("published_on"),
+                inspection_type=data.get("inspection_type"),
+                was=(self.initial.get("on_site_start"), self.initial.get("on_site_end")),
+            )
+        except OnSiteDatesMissing as exc:
+            self.add_error(exc.field, exc.message)
         return data
 
     def clean_outcome(self):

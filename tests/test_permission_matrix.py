@@ -111,7 +111,10 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     "evidence-pack": {"get": signed_in("ok")},
     "evidence-pack-zip": {"get": signed_in("ok")},
     "import-start": {"get": IMPORTERS},
-    # The API (/api/v1/): 401 without a token or session; hours and jobs as on the pages
+    # The API (/api/v1/): 401 without a token or session; hours and jobs as on the pages. Here
+    # each route's GET (and the acknowledgement's POST) through a session; every method of
+    # every API route, with a token, for these same nine roles, is in API_MATRIX
+    # (tests/inspections/api/test_permissions.py; checked below to cover them all)
     "api-token": {"get": signed_in("ok"), "post": signed_in("ok")},
     **{
         f"api:{name}": {"get": signed_in("ok", anonymous="401")}
@@ -368,3 +371,20 @@ def test_each_role_gets_what_the_matrix_says_for_every_url(role, request, world)
     for name, url, entry in sorted(deletes, key=lambda item: item[0] == "logout"):
         _check(found, (name, "post"), entry["post"][role], _outcome(client.post(url, {})))
     assert found == {}, "(url, method): (expected, got)"
+
+
+def test_the_api_matrix_covers_every_role_and_every_method_of_every_api_route():
+    """The API's own matrix (every endpoint and method, with bodies that would succeed) is part
+    of this one: the same nine roles for every row, and every API route and method has a row
+    (``test_every_api_route_and_method_is_in_the_matrix`` there)."""
+    from tests.inspections.api import test_permissions as api
+
+    assert api.ROLES == ROLES
+    incomplete = [
+        f"{method.upper()} {path}"
+        for method, path, _, expected in api.MATRIX
+        if set(expected) != set(ROLES)
+    ]
+    assert incomplete == []
+    methods = {(method, path) for method, path, _, _ in api.MATRIX}
+    assert {m for m, _ in methods} == {"get", "post", "put", "patch", "delete"}

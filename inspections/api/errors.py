@@ -21,6 +21,16 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = (
+        "Send the version you read: the event's ETag as an If-Match header, or its version in "
+        "the body. Without it a change could overwrite someone else's without either of you "
+        "knowing."
+    )
+    default_code = "precondition_required"
+
+
 def field_errors(exc: DjangoValidationError, rename: dict[str, str] | None = None) -> dict:
     """A Django ValidationError as ``{"field": ["message", ...]}`` (API field names)."""
     rename = rename or {}

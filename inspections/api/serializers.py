@@ -100,6 +100,26 @@ class EventSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The code of one of the type's outcomes; empty or null when not recorded yet",
     )
+    on_site_start = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="First day on site. Leave out both on-site dates (or send null) and give "
+        "published_on to have them estimated from the type's typical time to publication "
+        "(dates_estimated is then true, until real dates are sent).",
+    )
+    on_site_end = serializers.DateField(
+        required=False, allow_null=True, help_text="Last day on site (see on_site_start)"
+    )
+    dates_estimated = serializers.BooleanField(
+        read_only=True,
+        help_text="True when the on-site dates were estimated from the publication date (shown "
+        "as estimated on every page, export and cluster); false once real dates are given",
+    )
+    joint_service = serializers.CharField(
+        read_only=True,
+        help_text="The joint service or joint inspection the record came from, recorded once "
+        "for each member council; empty otherwise",
+    )
     staff_hours = serializers.DecimalField(
         max_digits=12,
         decimal_places=2,
@@ -129,6 +149,7 @@ class EventSerializer(serializers.ModelSerializer):
             "notified_on",
             "on_site_start",
             "on_site_end",
+            "dates_estimated",
             "on_site_days",
             "published_on",
             "outcome",
@@ -136,6 +157,7 @@ class EventSerializer(serializers.ModelSerializer):
             "report_url",
             "notes",
             "source",
+            "joint_service",
             "is_demo",
             "staff_hours",
             "hours_shown",
@@ -202,7 +224,14 @@ class ClusterMemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InspectionEvent
-        fields = ["id", "inspection_type", "notified_on", "on_site_start", "on_site_end"]
+        fields = [
+            "id",
+            "inspection_type",
+            "notified_on",
+            "on_site_start",
+            "on_site_end",
+            "dates_estimated",
+        ]
 
 
 class ClusterSerializer(serializers.ModelSerializer):
@@ -222,6 +251,9 @@ class ClusterSerializer(serializers.ModelSerializer):
         help_text="False where this council's hours are withheld from you (staff_hours is null)"
     )
     events = ClusterMemberSerializer(many=True, read_only=True)
+    includes_estimated_dates = serializers.SerializerMethodField(
+        help_text="True when a member's on-site dates were estimated from its publication date"
+    )
     acknowledged = serializers.SerializerMethodField()
 
     class Meta:
@@ -240,6 +272,7 @@ class ClusterSerializer(serializers.ModelSerializer):
             "staff_hours",
             "hours_shown",
             "events",
+            "includes_estimated_dates",
             "acknowledged",
             "acknowledged_at",
             "acknowledgement_note",
@@ -248,6 +281,9 @@ class ClusterSerializer(serializers.ModelSerializer):
 
     def get_hours_shown(self, cluster) -> bool:
         return self.context["access"].can_see_hours_of(cluster.council_id)
+
+    def get_includes_estimated_dates(self, cluster) -> bool:
+        return any(event.dates_estimated for event in cluster.events.all())
 
     def get_acknowledged(self, cluster) -> bool:
         return cluster.acknowledged_at is not None

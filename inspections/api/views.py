@@ -40,9 +40,10 @@ from ..selectors import clusters as cluster_selectors
 from ..selectors import imports as import_selectors
 from ..services import clusters as cluster_services
 from ..services import imports as import_services
+from ..services.estimates import OnSiteDatesMissing, on_site_dates_settle
 from ..views.imports import ImportUploadForm
 from . import filters, serializers
-from .errors import PreconditionFailed
+from .errors import PreconditionFailed, PreconditionRequired
 from .renderers import CSVRenderer
 
 LIST_RENDERERS = [JSONRenderer, CSVRenderer]
@@ -52,12 +53,23 @@ IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="The ETag (or version) you read. If the event changed since, 412 and no change.",
+    description="The ETag (or version) you read. If the event changed since, 412 and no change. "
+    "Required to change an event (or its version in the body; 428 without either); optional "
+    "to delete one.",
 )
 RESPONSES_WRITE_ERRORS = {
     400: OpenApiResponse(description="Invalid input: JSON naming each field with its messages"),
     403: OpenApiResponse(description="You may see this record but not change it"),
     404: OpenApiResponse(description="No such record, or not one you may see"),
+}
+
+
+LOCKING = {
+    412: OpenApiResponse(
+        description="The event changed since the version you sent: nothing saved; the body says "
+        "what changed and the version now"
+    ),
+    428: OpenApiResponse(description="No If-Match header and no version: send the version read"),
 }
 
 
@@ -166,21 +178,56 @@ class InspectionTypeViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def event_version(event: InspectionEvent) -> str:
-    """The event's version, also its ETag: changes on every save."""
-    return str(int(event.updated_at.timestamp() * 1_000_000)) if event.updated_at else "0"
+    """The event's version (``InspectionEvent.version``: one more on every save), also its ETag."""
+    return str(event.version)
 
 
-def _precondition(request, event: InspectionEvent) -> None:
-    """412 when the caller's If-Match or version is not the event's current version."""
-    current = event_version(event)
-    if_match = request.headers.get("If-Match")
-    if if_match and if_match.strip() != "*":
+def _expected_version(request, event: InspectionEvent, *, required: bool) -> int | None:
+    """The version the caller read: the ``If-Match`` header (an ETag, quoted or not) or, without
+    it, the body's ``version``. ``If-Match: *`` (any version) gives None.
+
+    Raises a 400 naming ``If-Match`` or ``version`` when it is not a version (a whole number in
+    ASCII digits, ``burden.plausible``), and when ``required`` and neither was sent, a 428.
+    """
+    if_match = request.headers.get("If-Match", "").strip()
+    if if_match == "*":
+        return None
+    if if_match:
         tags = [tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")]
-        if current not in tags:
-            raise PreconditionFailed()
+        versions = []
+        for tag in tags:
+            try:
+                versions.append(
+                    plausible.parse_whole_number(tag, "If-Match", maximum=plausible.MAX_ID)
+                )
+            except ValueError as exc:
+                raise ValidationError({"If-Match": [str(exc)]}) from None
+        # Several ETags: the precondition holds if any is the event's version now.
+        return event.version if event.version in versions else versions[0]
     version = request.data.get("version") if hasattr(request.data, "get") else None
-    if version not in (None, "") and str(version) != current:
-        raise PreconditionFailed()
+    if version not in (None, ""):
+        try:
+            return plausible.parse_whole_number(str(version), "version", maximum=plausible.MAX_ID)
+        except ValueError as exc:
+            raise ValidationError({"version": [str(exc)]}) from None
+    if required:
+        raise PreconditionRequired()
+    return None
+
+
+def _changed_meanwhile(exc: services.EventChangedMeanwhile) -> PreconditionFailed:
+    """The service's lost-update refusal as a 412, with what changed and the version now."""
+    return PreconditionFailed(
+        {
+            "detail": (
+                f"This event was changed{exc.who} since the version you sent. {exc.what} "
+                "Nothing was saved: read it again (its ETag is the new version), apply your "
+                "change to it and send it with that version."
+            ),
+            "version": event_version(exc.current),
+            "changed": exc.changed_fields,
+        }
+    )
 
 
 @extend_schema_view(
@@ -193,24 +240,22 @@ def _precondition(request, event: InspectionEvent) -> None:
     update=extend_schema(
         summary="Change an event (send If-Match or version: 412 when it changed meanwhile)",
         parameters=[IF_MATCH],
-        responses={
-            200: serializers.EventSerializer,
-            **RESPONSES_WRITE_ERRORS,
-            412: OpenApiResponse(description="The event changed since you read it"),
-        },
+        responses={200: serializers.EventSerializer, **RESPONSES_WRITE_ERRORS, **LOCKING},
     ),
     partial_update=extend_schema(
         summary="Change some fields of an event (If-Match or version as for update)",
         parameters=[IF_MATCH],
-        responses={
-            200: serializers.EventSerializer,
-            **RESPONSES_WRITE_ERRORS,
-            412: OpenApiResponse(description="The event changed since you read it"),
-        },
+        responses={200: serializers.EventSerializer, **RESPONSES_WRITE_ERRORS, **LOCKING},
     ),
     destroy=extend_schema(
-        summary="Delete an event with its staff time",
-        responses={204: None, 403: RESPONSES_WRITE_ERRORS[403], 404: RESPONSES_WRITE_ERRORS[404]},
+        summary="Delete an event with its staff time (If-Match optional: 412 if it changed)",
+        parameters=[IF_MATCH],
+        responses={
+            204: None,
+            403: RESPONSES_WRITE_ERRORS[403],
+            404: RESPONSES_WRITE_ERRORS[404],
+            412: LOCKING[412],
+        },
     ),
 )
 class EventViewSet(viewsets.ModelViewSet):
@@ -245,7 +290,9 @@ class EventViewSet(viewsets.ModelViewSet):
         # Locked until the request's transaction ends: the version check and the save are one.
         return InspectionEvent.objects.select_for_update().get(pk=event.pk)
 
-    def _apply(self, event: InspectionEvent, data: dict, *, creating: bool) -> None:
+    def _apply(
+        self, event: InspectionEvent, data: dict, *, creating: bool, partial: bool = False
+    ) -> None:
         """Copy validated input onto the event; codes become rows, errors name the field."""
         access = _access(self.request)
         errors: dict[str, list[str]] = {}
@@ -283,17 +330,27 @@ class EventViewSet(viewsets.ModelViewSet):
                     ]
                 else:
                     event.outcome = outcome
-        for name in (
-            "notified_on",
-            "on_site_start",
-            "on_site_end",
-            "published_on",
-            "theme",
-            "report_url",
-            "notes",
-        ):
+        was = (event.on_site_start, event.on_site_end)
+        for name in ("notified_on", "published_on", "theme", "report_url", "notes"):
             if name in data:
                 setattr(event, name, data[name])
+
+        def given(name):  # what the request says a date is: left out of a PATCH, as it was
+            if name in data:
+                return data[name]
+            return getattr(event, name) if partial else None
+
+        try:  # as the event form: both left out with a publication date, they are estimated
+            event.on_site_start, event.on_site_end = on_site_dates_settle(
+                event,
+                start=given("on_site_start"),
+                end=given("on_site_end"),
+                published_on=event.published_on,
+                inspection_type=event.inspection_type if event.inspection_type_id else None,
+                was=was,
+            )
+        except OnSiteDatesMissing as exc:
+            errors.setdefault(exc.field, []).append(exc.message)
         if not creating and event.is_published_record and not access.is_admin:
             original = InspectionEvent.objects.get(pk=event.pk)
             for name in InspectionEvent.PUBLISHED_FIELDS:
@@ -322,14 +379,19 @@ class EventViewSet(viewsets.ModelViewSet):
         _refuse_unless_editor(request)
         partial = kwargs.pop("partial", False)
         event = self._editable(self.get_object())
-        _precondition(request, event)
-        serializer = self.get_serializer(event, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        if "council" in data and _council(data["council"]) != event.council:
-            raise ValidationError({"council": ["An event cannot move to another council."]})
-        self._apply(event, data, creating=False)
-        services.event_save(event=event, user=request.user)
+        expected = _expected_version(request, event, required=True)
+        try:
+            if expected is not None:  # stale: 412 before any other message
+                services.event_version_check(event_id=event.pk, expected_version=expected)
+            serializer = self.get_serializer(event, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            if "council" in data and _council(data["council"]) != event.council:
+                raise ValidationError({"council": ["An event cannot move to another council."]})
+            self._apply(event, data, creating=False, partial=partial)
+            services.event_save(event=event, user=request.user, expected_version=expected)
+        except services.EventChangedMeanwhile as exc:
+            raise _changed_meanwhile(exc) from None
         event = self.get_queryset().get(pk=event.pk)
         response = Response(self.get_serializer(event).data)
         response["ETag"] = f'"{event_version(event)}"'
@@ -338,10 +400,13 @@ class EventViewSet(viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         _refuse_unless_editor(request)
         event = self._editable(self.get_object())
-        _precondition(request, event)
+        expected = _expected_version(request, event, required=False)
         if event.is_published_record and not _access(request).is_admin:
             raise PermissionDenied("Only an administrator can delete a published inspection.")
-        services.event_delete(event=event)
+        try:
+            services.event_delete(event=event, expected_version=expected)
+        except services.EventChangedMeanwhile as exc:
+            raise _changed_meanwhile(exc) from None
         return _no_content()
 
 

@@ -20,6 +20,52 @@ class EstimateError(ValueError):
     """The type has no typical lag: its on-site dates cannot be estimated."""
 
 
+class OnSiteDatesMissing(ValueError):
+    """No usable on-site dates: ``field`` is the one to name (``on_site_start`` or
+    ``on_site_end``), ``message`` what to tell the user."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def on_site_dates_settle(
+    event, *, start, end, published_on, inspection_type, was=(None, None)
+) -> tuple:
+    """The on-site dates an edit gives (the event form and the API both ask here).
+
+    Both empty: estimated from the publication date (:func:`estimated_on_site_dates`) and the
+    event marked ``dates_estimated``; left empty while the type is not known yet. One empty:
+    :class:`OnSiteDatesMissing` naming it. Dates different from ``was`` (the event's dates before
+    the edit) on an estimated event are real: ``dates_estimated`` is cleared. Returns (start,
+    end); raises :class:`OnSiteDatesMissing` with the message for the field.
+    """
+    if start is None and end is None:
+        if published_on is None:
+            raise OnSiteDatesMissing(
+                "on_site_start",
+                "Enter the on-site start, or the date the report was published if only that is "
+                "known",
+            )
+        if inspection_type is None:
+            return None, None
+        try:
+            start, end = estimated_on_site_dates(
+                inspection_type=inspection_type, published_on=published_on
+            )
+        except EstimateError as exc:
+            raise OnSiteDatesMissing("on_site_start", str(exc)) from None
+        event.dates_estimated = True
+        return start, end
+    if start is None:
+        raise OnSiteDatesMissing("on_site_start", "Enter the on-site start")
+    if end is None:
+        raise OnSiteDatesMissing("on_site_end", "Enter the on-site end")
+    if event.dates_estimated and (start, end) != tuple(was):
+        event.dates_estimated = False  # real dates replace the estimate
+    return start, end
+
+
 def estimated_on_site_dates(*, inspection_type: InspectionType, published_on: date) -> tuple:
     """(on-site start, on-site end) estimated from the publication date. Raises EstimateError.
 

@@ -121,10 +121,15 @@ def test_an_update_with_a_stale_version_is_refused_with_412(api_for, editor_a, e
 def test_a_published_records_published_fields_stay_for_a_council(api_for, editor_a, council_a):
     event = make_event(council_a, "ilacs_standard", date(2024, 1, 8), source=Source.PUBLISHED)
     api = api_for(editor_a)
-    response = api.patch(f"{EVENTS}{event.pk}/", {"on_site_start": "2024-01-01"}, format="json")
+    response = api.patch(
+        f"{EVENTS}{event.pk}/", {"on_site_start": "2024-01-01"}, format="json", HTTP_IF_MATCH="*"
+    )
     assert response.status_code == 400
     assert list(response.json()) == ["on_site_start"]
-    assert api.patch(f"{EVENTS}{event.pk}/", {"notes": "ours"}, format="json").status_code == 200
+    response = api.patch(
+        f"{EVENTS}{event.pk}/", {"notes": "ours"}, format="json", HTTP_IF_MATCH="*"
+    )
+    assert response.status_code == 200
     assert api.delete(f"{EVENTS}{event.pk}/").status_code == 403
 
 

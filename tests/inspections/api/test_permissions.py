@@ -18,16 +18,32 @@ from inspections.forecast.models import ForecastClash
 from inspections.models import Cluster, ImportJob
 from inspections.services.clusters import council_clusters_recheck
 from tests.factories import make_event, make_hours
+from tests.test_permission_matrix import _user
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "viewer_a", "editor_a", "editor_b", "lga_officer", "administrator"]
+# The nine roles of the generated permission matrix (tests/test_permission_matrix.py).
+ROLES = [
+    "anonymous",
+    "no_council",
+    "staff_no_permissions",
+    "viewer_a",
+    "editor_a",
+    "viewer_b",
+    "editor_b",
+    "lga_officer",
+    "administrator",
+]
+OUTSIDERS = ["no_council", "staff_no_permissions", "viewer_b"]
 READ_ALL = dict.fromkeys(ROLES[1:], 200) | {"anonymous": 401}
 NOT_ALLOWED = dict.fromkeys(ROLES[1:], 405) | {"anonymous": 401}
 
 
-def expect(**codes):
-    return {"anonymous": 401, **codes}
+def expect(outsiders=None, **codes):
+    """Codes per role; signed-in users of no council or of another council (``OUTSIDERS``) get
+    what viewer A gets unless ``outsiders`` says otherwise."""
+    codes = {"anonymous": 401, **codes}
+    return codes | dict.fromkeys(OUTSIDERS, codes["viewer_a"] if outsiders is None else outsiders)
 
 
 def _events_csv(council):
@@ -78,13 +94,14 @@ MATRIX = [
             "on_site_start": "2025-03-03",
             "on_site_end": "2025-03-04",
             "notes": "changed",
+            "version": o["event_a_version"],
         },
         expect(viewer_a=403, editor_a=200, editor_b=403, lga_officer=403, administrator=200),
     ),
     (
         "patch",
         "/api/v1/events/{event_a}/",
-        lambda o: {"notes": "changed"},
+        lambda o: {"notes": "changed", "version": o["event_a_version"]},
         expect(viewer_a=403, editor_a=200, editor_b=403, lga_officer=403, administrator=200),
     ),
     (
@@ -104,7 +121,14 @@ MATRIX = [
         "get",
         "/api/v1/staff-time/{entry_a}/",
         None,
-        expect(viewer_a=200, editor_a=200, editor_b=404, lga_officer=200, administrator=200),
+        expect(
+            viewer_a=200,
+            editor_a=200,
+            editor_b=404,
+            lga_officer=200,
+            administrator=200,
+            outsiders=404,
+        ),
     ),
     (
         "put",
@@ -165,7 +189,7 @@ MATRIX = [
 
 @pytest.fixture
 def world(request, council_a, council_b, north_west, forecast):
-    users = {role: request.getfixturevalue(role) for role in ROLES[1:]}
+    users = {role: _user(role, request) for role in ROLES[1:]}
     event_a = make_event(council_a, "ilacs_focused_visit", date(2025, 3, 3))
     make_event(council_a, "jtai", date(2025, 3, 3) + timedelta(days=40))
     entry_a = make_hours(event_a, 40)
@@ -179,6 +203,7 @@ def world(request, council_a, council_b, north_west, forecast):
         "council_a": council_a,
         "council_a_gss": council_a.gss_code,
         "event_a": event_a.pk,
+        "event_a_version": str(event_a.version),
         "entry_a": entry_a.pk,
         "cluster_a": Cluster.objects.get(council=council_a).pk,
         "job_a": job_a.pk,
