@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
@@ -36,12 +37,17 @@ def _nav_items(request, access):
 
 
 def service(request):
-    """Navigation and service-wide notices for every page."""
+    """Navigation, service-wide notices and the operator's contact details for every page."""
+    operator = {
+        "service_operator": settings.SERVICE_OPERATOR,
+        "contact_email": settings.CONTACT_EMAIL,
+    }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "demo_data_present": False, "notices": []}
+        return {"nav_items": [], "demo_data_present": False, "notices": [], **operator}
     access = access_for(user)
     return {
+        **operator,
         "access": access,
         "nav_items": _nav_items(request, access),
         "demo_data_present": demo_data_present(),

@@ -377,6 +377,11 @@ if not DEBUG and EMAIL_BACKEND == _CONSOLE_EMAIL:
         "EMAIL_BACKEND must not be the console backend when DEBUG is off: it writes password "
         "reset links into the log. Use django.core.mail.backends.smtp.EmailBackend."
     )
+# Who runs this copy of the service and how people reach them: named on the contact, privacy,
+# cookies and accessibility pages (a UK public-sector service must publish them). Empty: the pages
+# say the operator has not set them and send people to the administrator who gave them access.
+SERVICE_OPERATOR = env_str("SERVICE_OPERATOR")
+CONTACT_EMAIL = env_str("CONTACT_EMAIL")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

@@ -7,6 +7,10 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("cookies/", views.service_page, {"page": "cookies"}, name="cookies"),
+    path("accessibility/", views.service_page, {"page": "accessibility"}, name="accessibility"),
+    path("privacy/", views.service_page, {"page": "privacy"}, name="privacy"),
+    path("contact/", views.service_page, {"page": "contact"}, name="contact"),
     path("admin/", admin.site.urls),
     path("accounts/api-token/", api_token_page, name="api-token"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,7 +1,9 @@
-"""Service-wide views that belong to no app: the health check."""
+"""Service-wide views that belong to no app: the health check and the pages every public
+service publishes (cookies, accessibility statement, privacy notice, contact), open to visitors."""
 
 from django.db import transaction
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -19,3 +21,17 @@ def healthz(request):
     """
     report = health_report()
     return JsonResponse(report, status=200 if report["ok"] else 503)
+
+
+SERVICE_PAGES = {
+    "cookies": "service/cookies.html",
+    "accessibility": "service/accessibility.html",
+    "privacy": "service/privacy.html",
+    "contact": "service/contact.html",
+}
+
+
+@require_GET
+def service_page(request, page: str):
+    """One of the footer's pages (:data:`SERVICE_PAGES`); no sign-in needed."""
+    return render(request, SERVICE_PAGES[page])

@@ -73,6 +73,11 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     "council-list": {"get": signed_in("ok")},
     "region-dashboard": {"get": signed_in("ok")},
     "about": {"get": everyone("ok")},
+    # The footer's pages: open to visitors (a public service publishes them)
+    "cookies": {"get": everyone("ok")},
+    "accessibility": {"get": everyone("ok")},
+    "privacy": {"get": everyone("ok")},
+    "contact": {"get": everyone("ok")},
     "council-detail": {"get": signed_in("ok")},
     "event-create": {"get": A_EDITORS, "post": A_EDITORS},
     "event-detail": {"get": signed_in("ok")},
