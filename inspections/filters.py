@@ -1,3 +1,18 @@
+"""Filters read from a page's address, and the one rule for filters that cannot be used.
+
+Every filtered page and export (the dashboards, a council's page, the clusters list, the
+forecasts, the inadequate journey, the evidence pack, the CSV downloads) follows the same pattern
+when its filters cannot be used (issue #13):
+
+- a parameter the page does not read (``?councl=manchester``, a misspelling) is refused with a
+  message naming it (:func:`refuse_unknown_parameters`), never silently ignored (the export then
+  covered the whole of England under a name that said "england");
+- the page answers 400 (:func:`filter_status`), with the GOV.UK error summary and "Error: " at
+  the start of its title, and shows no figures (never the unfiltered ones).
+"""
+
+from collections.abc import Iterable, Mapping
+
 import django_filters
 from django import forms
 
@@ -75,3 +90,62 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = InspectionEvent
         fields = ["inspection_type", "family", "date_from", "date_to"]
+
+
+# At most this many unknown names are quoted, each cut to this many characters.
+_MAX_NAMED = 5
+_MAX_NAME_LENGTH = 40
+
+
+def form_parameters(form: forms.Form) -> set[str]:
+    """Every parameter name the form reads: its fields, and the parts of multi-box widgets
+    (a GOV.UK date's ``date_from_day``, ``_month`` and ``_year`` beside ``date_from``)."""
+    names = set()
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        names.add(key)
+        names.update(f"{key}{suffix}" for suffix in getattr(field.widget, "widgets_names", ()))
+    return names
+
+
+def unknown_parameters(
+    form: forms.Form, query: Mapping[str, object], *, also: Iterable[str] = ()
+) -> list[str]:
+    """The names in ``query`` that neither the form nor the view (``also``: page, sort…) reads,
+    in the order given."""
+    known = form_parameters(form) | set(also)
+    return [name for name in query if name not in known]
+
+
+def refuse_unknown_parameters(
+    form: forms.Form, query: Mapping[str, object], *, also: Iterable[str] = ()
+) -> None:
+    """Make the form invalid, with an error naming them, when the address has parameters that
+    the page does not read (``also`` names those the view reads itself, such as ``page``).
+
+    The form is validated first; an unbound form (no parameters at all) is left alone.
+    """
+    if not form.is_bound:
+        return
+    unknown = unknown_parameters(form, query, also=also)
+    form.errors  # noqa: B018 - validate first: add_error needs cleaned_data
+    if not unknown:
+        return
+    quoted = [
+        f"‘{name[:_MAX_NAME_LENGTH]}{'…' if len(name) > _MAX_NAME_LENGTH else ''}’"
+        for name in unknown[:_MAX_NAMED]
+    ]
+    if len(unknown) > _MAX_NAMED:
+        quoted.append(f"{len(unknown) - _MAX_NAMED} more")
+    names = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+    verb = "is not a filter" if len(unknown) == 1 else "are not filters"
+    form.add_error(
+        None,
+        f"{names} {verb} of this page. Check the spelling, or remove "
+        f"{'it' if len(unknown) == 1 else 'them'} from the address and choose the filters again.",
+    )
+
+
+def filter_status(form: forms.Form) -> int:
+    """The status of a filtered page: 400 when its filters cannot be used, else 200."""
+    return 400 if form.is_bound and form.errors else 200

@@ -153,7 +153,8 @@ def test_implausible_filter_dates_are_refused_with_a_message_never_a_500(
         reverse("cluster-list"),
     ):
         response = client.get(url, params)
-        assert response.status_code == 200, url
+        # The filter-error pattern (issue #13): 400, the error summary, no figures.
+        assert response.status_code == 400, url
         assert "must be" in response.text or "must include" in response.text, url
     response = client.get(reverse("export-summary"), params)
     assert response.status_code == 400

@@ -12,7 +12,7 @@ from councils.models import Council
 
 from .. import dashboard_cache, selectors, services
 from ..cost.selectors import event_cost
-from ..filters import EventFilter
+from ..filters import EventFilter, filter_status, refuse_unknown_parameters
 from ..forms import EventForm, StaffTimeFormSet
 from ..models import InspectionEvent
 from ..selectors import burden
@@ -24,6 +24,8 @@ from .forecast import council_forecast_context
 # Said after every save: the re-check runs in the background, and runs even if the broker was
 # down when the save was made (the outbox), so this is true whatever happened after the save.
 RECHECK_SOON = "The council's clusters will be re-checked shortly."
+# What a council's page reads from the address beside its events filters.
+COUNCIL_PAGE_PARAMETERS = {"page", "timeline"}
 
 
 def _save_or_show_errors(form, save) -> bool:
@@ -59,31 +61,38 @@ def council_detail(request, slug):
     event_filter = EventFilter(
         request.GET, queryset=selectors.events_visible(access).filter(council=council)
     )
-    events = event_filter.qs
-    if show_hours:
-        events = selectors.events_with_hours(events, access)
-    events = events.order_by("-on_site_start", "-pk")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "inspections/council_detail.html",
-        {
-            "council": council,
-            "filter": event_filter,
-            "page_obj": page,
+    refuse_unknown_parameters(event_filter.form, request.GET, also=COUNCIL_PAGE_PARAMETERS)
+    context = {
+        "council": council,
+        "filter": event_filter,
+        "show_hours": show_hours,
+        "can_edit": access.can_edit_council(council.pk),
+        "filter_form_html": _filter_form_html(council, event_filter, request),
+        "council_clusters": cluster_selectors.clusters_of_council(access, council.pk),
+        **council_forecast_context(council),
+    }
+    if event_filter.is_valid():
+        # Figures only for filters that can be used: never the unfiltered ones beside an error.
+        events = event_filter.qs
+        if show_hours:
+            events = selectors.events_with_hours(events, access)
+        events = events.order_by("-on_site_start", "-pk")
+        context.update(
+            show_figures=True,
+            page_obj=Paginator(events, 50).get_page(request.GET.get("page")),
             # Cached until the next write: the totals read every event of the council.
-            "totals": burden.cached(
+            totals=burden.cached(
                 "council-totals",
                 (council.pk, sorted(i for i in request.GET.lists() if i[0] != "page"), show_hours),
                 lambda: selectors.event_totals(event_filter.qs, show_hours=show_hours),
             ),
-            "show_hours": show_hours,
-            "can_edit": access.can_edit_council(council.pk),
-            "filter_form_html": _filter_form_html(council, event_filter, request),
-            "council_clusters": cluster_selectors.clusters_of_council(access, council.pk),
             **council_burden_context(request, council, event_filter, access),
-            **council_forecast_context(council),
-        },
+        )
+    return render(
+        request,
+        "inspections/council_detail.html",
+        context,
+        status=filter_status(event_filter.form),
     )
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from councils.access import access_for
 
 from ..cluster_forms import AcknowledgeForm, ClusterFilter
+from ..filters import filter_status, refuse_unknown_parameters
 from ..selectors import clusters as selectors
 from ..services import clusters as services
 
@@ -20,12 +21,18 @@ CLUSTERS_PER_PAGE = 50
 def cluster_list(request):
     access = access_for(request.user)
     cluster_filter = ClusterFilter(request.GET, queryset=selectors.clusters_list(access))
-    page = Paginator(cluster_filter.qs, CLUSTERS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.clusters_with_members(page.object_list)
+    refuse_unknown_parameters(cluster_filter.form, request.GET, also={"page"})
+    context = {"filter": cluster_filter}
+    if cluster_filter.is_valid():
+        # The list only for filters that can be used: never every cluster beside an error.
+        page = Paginator(cluster_filter.qs, CLUSTERS_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = selectors.clusters_with_members(page.object_list)
+        context.update(show_figures=True, page_obj=page, clusters=page.object_list)
     return render(
         request,
         "inspections/clusters/cluster_list.html",
-        {"filter": cluster_filter, "page_obj": page, "clusters": page.object_list},
+        context,
+        status=filter_status(cluster_filter.form),
     )
 
 

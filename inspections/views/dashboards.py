@@ -18,6 +18,7 @@ from councils.models import Council, Region
 
 from .. import dashboard_cache, dashboard_charts, disclosure
 from ..dashboard_filters import BurdenFilterSet, filters_query, query_string, quick_periods
+from ..filters import filter_status, refuse_unknown_parameters
 from ..models import Family, InspectionType
 from ..selectors import burden
 from ..selectors.burden import BurdenFilters
@@ -34,6 +35,8 @@ _PERIOD_KEYS = {
 TIMELINE_YEARS = 6
 # A first visit shows the last three years (about one ILACS cycle); "All time" is one click away.
 DEFAULT_PERIOD = "3-years"
+# What the dashboards read from the address beside their filters.
+VIEW_PARAMETERS = {"sort", "timeline"}
 
 
 def _with_default_period(params):
@@ -47,6 +50,7 @@ def _with_default_period(params):
 @login_required
 def national_dashboard(request):
     filterset = BurdenFilterSet(_with_default_period(request.GET))
+    refuse_unknown_parameters(filterset.form, request.GET, also=VIEW_PARAMETERS)
     filters = filterset.burden_filters()
     if filters and filters.council_id:
         return _to_council_page(request, filterset, filters)
@@ -64,6 +68,7 @@ def region_dashboard(request, slug):
     data = _with_default_period(request.GET)
     data["region"] = region.slug
     filterset = BurdenFilterSet(data)
+    refuse_unknown_parameters(filterset.form, request.GET, also=VIEW_PARAMETERS)
     filters = filterset.burden_filters()
     if filters and filters.council_id:
         return _to_council_page(request, filterset, filters)
@@ -190,7 +195,7 @@ def _render(request, filterset, filters: BurdenFilters | None, *, region: Region
                 access, filters, region=region, sort=options["sort"], timeline=options["timeline"]
             ),
         )
-    return render(request, TEMPLATE, context)
+    return render(request, TEMPLATE, context, status=filter_status(filterset.form))
 
 
 def figures_html(

@@ -2,12 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from councils.access import access_for
 
 from .. import exports
+from ..filters import filter_status, refuse_unknown_parameters
 
 
 def csv_response(name: str, access, filters) -> StreamingHttpResponse:
@@ -31,9 +33,15 @@ def export_csv(request, name: str):
         raise Http404("No such export")
     access = access_for(request.user)
     form = exports.ExportFilterForm(request.GET)
+    refuse_unknown_parameters(form, request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(
-            f"The filters could not be read. {form.error_text()}", content_type="text/plain"
+        # Nothing is downloaded: a page that says which filter is wrong (never every row of
+        # England under a name that says so).
+        return render(
+            request,
+            "inspections/export_error.html",
+            {"form": form, "export_name": name},
+            status=filter_status(form),
         )
     filters = form.filters()
     if (

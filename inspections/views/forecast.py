@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 
 from councils.models import Council, Region
 
+from ..filters import filter_status, refuse_unknown_parameters
 from ..forecast import selectors
 from ..forecast.charts import forecast_timeline, lanes_for
 from ..forecast.clashes import HORIZONS
@@ -39,6 +40,7 @@ class HorizonForm(forms.Form):
 
 def _horizon(request) -> tuple[HorizonForm, int]:
     form = HorizonForm(request.GET or None)
+    refuse_unknown_parameters(form, request.GET, also={"page"})
     return form, form.horizon()
 
 
@@ -64,6 +66,7 @@ def forecast_national(request):
             "regimes": REGIMES.values(),
             "has_demo": any(c.is_demo for c in clashes),
         },
+        status=filter_status(form),
     )
 
 
@@ -119,6 +122,7 @@ def forecast_region(request, slug):
             "as_of": as_of,
             "has_demo": is_demo,
         },
+        status=filter_status(form),
     )
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from councils.access import access_for
 
 from ..evidence.forms import ScopeForm
+from ..filters import filter_status, refuse_unknown_parameters
 from ..journey import charts as journey_charts
 from ..journey import selectors as journey_selectors
 from ..models import InspectionEvent
@@ -39,8 +40,14 @@ def journey_context(filters, access, *, chart_prefix: str = "journey") -> dict:
 @login_required
 def inadequate_journey(request):
     form = ScopeForm(request.GET)
+    refuse_unknown_parameters(form, request.GET)
     context = {"form": form}
     if form.is_valid():
         context["journey"] = journey_context(form.burden_filters(), access_for(request.user))
         context["query"] = form.query()
-    return render(request, "inspections/journey/inadequate_journey.html", context)
+    return render(
+        request,
+        "inspections/journey/inadequate_journey.html",
+        context,
+        status=filter_status(form),
+    )

@@ -103,7 +103,8 @@ def test_a_horizon_nobody_offers_is_refused_with_a_message_not_an_error(
 ):
     client = client_for(viewer_a)
     page = client.get(reverse("forecast-national"), {"months": "7"})
-    assert page.status_code == 200 and page.context["months"] == 12
+    assert page.status_code == 400 and page.context["months"] == 12
+    assert 'id="forecast-clashes"' not in body(page)  # no clashes beside the error
     assert "Select a valid choice" in body(page)
     export = client.get(reverse("export-forecast-clashes"), {"months": "abc"})
     assert export.status_code == 400 and "months" in export.content.decode()

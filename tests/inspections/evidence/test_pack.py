@@ -152,5 +152,5 @@ def test_another_councils_pack_keeps_its_hours_and_cost_private(world, client_fo
 def test_bad_filters_are_named_not_an_error(client_for, lga_officer, db):
     client = client_for(lga_officer)
     page = client.get(reverse("evidence-pack"), {"region": "atlantis", "date_from": "2023-13-45"})
-    assert page.status_code == 200 and "govuk-error-summary" in page.text
+    assert page.status_code == 400 and "govuk-error-summary" in page.text
     assert client.get(reverse("evidence-pack-zip"), {"region": "atlantis"}).status_code == 400

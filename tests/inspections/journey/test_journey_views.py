@@ -95,7 +95,7 @@ def test_the_page_and_its_exports(history, client_for, lga_officer):
 
 def test_a_bad_filter_is_named(client_for, lga_officer, db):
     page = client_for(lga_officer).get(reverse("inadequate-journey"), {"region": "atlantis"})
-    assert page.status_code == 200 and "govuk-error-summary" in page.text
+    assert page.status_code == 400 and "govuk-error-summary" in page.text
 
 
 def test_a_report_known_by_its_publication_date_counts_from_that_date(council_a, lga_officer):
