@@ -154,7 +154,7 @@ class ClusterRuleAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["severity", "is_active", "anchor"]
     search_fields = ["name", "description"]
-    filter_horizontal = ["inspection_types"]
+    # The rules page's form: families and types as checkboxes, with what empty lists mean.
     form = ClusterRuleForm
 
     # Every council is re-checked once a rule change commits. save_related, not save_model:

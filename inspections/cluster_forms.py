@@ -5,8 +5,9 @@ from django import forms
 
 from councils.models import Council, Region
 
+from .clustering import RuleSpec
 from .filters import CouncilFilter, GovukDateFilter
-from .models import Cluster, ClusterRule, Family
+from .models import Cluster, ClusterRule, Family, InspectionType
 
 
 class ClusterFilter(django_filters.FilterSet):
@@ -55,9 +56,36 @@ class AcknowledgeForm(forms.Form):
     )
 
 
+# What the two lists mean together, said once for the rules page and the Django admin: it is
+# what inspections.clustering.RuleSpec.counts does (the lists are OR-ed; both empty: every event).
+WHICH_EVENTS_COUNT = (
+    "An event counts if its family is ticked or its own type is ticked. Tick nothing in either "
+    "list and every event counts. With only types ticked, only those types count."
+)
+
+
 class ClusterRuleForm(forms.ModelForm):
-    """The admin's rule form: families must be known codes, so a typing error cannot silently
-    switch a rule off."""
+    """A cluster rule in plain words: families and inspection types as checkboxes, not JSON.
+
+    Used by the rules page (administrators) and the Django admin alike. Unknown family codes
+    cannot be sent (they are not among the choices), so a typing error cannot silently switch
+    a rule off.
+    """
+
+    families = forms.MultipleChoiceField(
+        label="Families that count",
+        choices=Family.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=WHICH_EVENTS_COUNT,
+    )
+    inspection_types = forms.ModelMultipleChoiceField(
+        label="Inspection types that count as well",
+        queryset=InspectionType.objects.order_by("family", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Types that count whatever their family. " + WHICH_EVENTS_COUNT,
+    )
 
     class Meta:
         model = ClusterRule
@@ -74,17 +102,39 @@ class ClusterRuleForm(forms.ModelForm):
             "severity",
             "is_active",
         ]
+        labels = {
+            "window_days": "Window in days",
+            "min_events": "Inspections within the window",
+            "formal_only": "Formal inspections only",
+            "anchor": "Measure from",
+            "counts_estimated_dates": "Count inspections whose dates were estimated",
+            "is_active": "Rule is switched on",
+        }
+        help_texts = {
+            "window_days": "For example, 90: inspections starting 90 days apart or less are "
+            "together; 91 days apart are not",
+            "min_events": "At least 2: how many of them must fall within one window",
+            "formal_only": "Leave out focused visits, monitoring visits and other events that are "
+            "not formal inspections",
+            "counts_estimated_dates": "Published reports whose on-site dates are known only from "
+            "their publication date",
+        }
 
-    def clean_families(self):
-        families = self.cleaned_data.get("families") or []
-        if not isinstance(families, list) or not all(isinstance(f, str) for f in families):
-            raise forms.ValidationError(
-                'Enter a list of family codes, for example ["ilacs", "jtai"].'
-            )
-        unknown = sorted(set(families) - set(Family.values))
-        if unknown:
-            known = ", ".join(Family.values)
-            raise forms.ValidationError(
-                f"Unknown family code: {', '.join(unknown)}. Use one of: {known}."
-            )
-        return families
+    def clean_families(self) -> list[str]:
+        # Stored as a JSON list of codes, in the order of the choices.
+        chosen = set(self.cleaned_data.get("families") or [])
+        return [code for code in Family.values if code in chosen]
+
+    def spec(self) -> RuleSpec:
+        """The rule as typed, for :func:`inspections.clustering.detect_clusters` (call after
+        ``is_valid()``): the preview of the clusters it would find, before it is saved."""
+        data = self.cleaned_data
+        return RuleSpec(
+            window_days=data["window_days"],
+            min_events=data["min_events"],
+            anchor=data["anchor"],
+            formal_only=data["formal_only"],
+            families=frozenset(data["families"]),
+            type_codes=frozenset(t.code for t in data["inspection_types"]),
+            counts_estimated=data["counts_estimated_dates"],
+        )

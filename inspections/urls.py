@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import cluster_rules as rule_views
 from .views import clusters as cluster_views
 from .views import cost as cost_views
 from .views import dashboards as dashboard_views
@@ -27,6 +28,10 @@ urlpatterns = [
     path("dashboards/", dashboard_views.national_dashboard, name="dashboard-national"),
     path("clusters/", cluster_views.cluster_list, name="cluster-list"),
     path("clusters/<int:pk>/", cluster_views.cluster_detail, name="cluster-detail"),
+    # Cluster rules in plain words, with a preview before saving (administrators)
+    path("clusters/rules/", rule_views.rule_list, name="cluster-rules"),
+    path("clusters/rules/new/", rule_views.rule_edit, name="cluster-rule-create"),
+    path("clusters/rules/<int:pk>/", rule_views.rule_edit, name="cluster-rule-edit"),
     path(
         "clusters/<int:pk>/acknowledge/",
         cluster_views.cluster_acknowledge,

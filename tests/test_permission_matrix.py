@@ -52,6 +52,8 @@ def signed_in(outcome, **exceptions):
 A_EDITORS = signed_in("404", editor_a="ok", administrator="ok")
 # Imports: editors (of any council) and administrators; other signed-in users: 403.
 IMPORTERS = signed_in("403", editor_a="ok", editor_b="ok", administrator="ok")
+# Administrators only; every other signed-in user: 403.
+ADMINISTRATORS = signed_in("403", administrator="ok")
 HOME = signed_in(
     "redirect",
     no_council="redirect",
@@ -88,6 +90,10 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     "cluster-list": {"get": signed_in("ok")},
     "cluster-detail": {"get": signed_in("ok")},
     "cluster-acknowledge": {"get": A_EDITORS, "post": A_EDITORS},
+    # Cluster rules in plain words: administrators only
+    "cluster-rules": {"get": ADMINISTRATORS},
+    "cluster-rule-create": {"get": ADMINISTRATORS, "post": ADMINISTRATORS},
+    "cluster-rule-edit": {"get": ADMINISTRATORS, "post": ADMINISTRATORS},
     "export-events": {"get": signed_in("ok")},
     # another council's staff time does not exist for its users (the URL names council A)
     "export-staff-time": {
@@ -280,6 +286,7 @@ def _url(name, world) -> str:
         "staff-time-edit": [world["event"].pk],
         "cluster-detail": [world["cluster"].pk],
         "cluster-acknowledge": [world["cluster"].pk],
+        "cluster-rule-edit": [world["cluster"].rule_id],
         "import-job": [world["job"].pk],
         "import-job-progress": [world["job"].pk],
         "import-upload": ["events"],

@@ -13,8 +13,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from councils.access import UserAccess
+from councils.models import Council
 
-from ..models import Cluster, ClusterRule, InspectionEvent
+from ..clustering import EventPoint, RuleSpec, detect_clusters
+from ..models import Cluster, ClusterRule, InspectionEvent, InspectionType
 
 _HOURS = DecimalField(max_digits=12, decimal_places=2)
 
@@ -108,3 +110,96 @@ def cluster_detail_or_404(access: UserAccess, pk: int) -> Cluster:
     if not clusters:
         raise Http404("No such cluster")
     return clusters[0]
+
+
+# --- The preview of a rule before it is saved -------------------------------------------------
+
+PREVIEW_ROWS = 50
+
+
+@dataclass(frozen=True)
+class PreviewCluster:
+    council_name: str
+    council_slug: str
+    first_date: date
+    last_date: date
+    events: list[tuple[date, str]]  # (the date the rule measures by, the inspection type's name)
+
+
+@dataclass(frozen=True)
+class RulePreview:
+    """The clusters a rule would find across England, as it was typed (nothing saved)."""
+
+    clusters: int
+    councils: int
+    rows: list[PreviewCluster]  # the first PREVIEW_ROWS, newest first
+    saved_clusters: int | None  # the rule's current clusters, when it is already saved
+
+
+def rule_preview(spec: RuleSpec, *, rule: ClusterRule | None = None) -> RulePreview:
+    """Run the pure :func:`inspections.clustering.detect_clusters` over every council's events
+    with ``spec``, the rule as an administrator typed it, before it is saved.
+
+    Reads the events of the types the rule may count (one query), nothing else; the counts are
+    whole clusters, as the clusters list would show them once the rule is saved and every
+    council re-checked.
+    """
+    types = {t.pk: t for t in InspectionType.objects.only("code", "family", "is_formal", "name")}
+    some_day = date(2000, 1, 1)
+    counted = [
+        pk
+        for pk, t in types.items()
+        if spec.counts(EventPoint(0, t.code, t.family, t.is_formal, some_day, some_day, some_day))
+    ]
+    rows = list(
+        InspectionEvent.objects.filter(inspection_type_id__in=counted)
+        .order_by()
+        .values_list(
+            "pk",
+            "council_id",
+            "inspection_type_id",
+            "on_site_start",
+            "on_site_end",
+            "notified_on",
+            "dates_estimated",
+        )
+    )
+    points: dict[int, list[EventPoint]] = {}
+    for pk, council_id, type_id, start, end, notified, estimated in rows:
+        t = types[type_id]
+        points.setdefault(council_id, []).append(
+            EventPoint(pk, t.code, t.family, t.is_formal, start, end, notified, estimated)
+        )
+    found = [
+        (council_id, detected)
+        for council_id, council_points in points.items()
+        for detected in detect_clusters(council_points, spec)
+    ]
+    found.sort(key=lambda item: (item[1].last_date, item[1].first_date), reverse=True)
+    shown = found[:PREVIEW_ROWS]
+    councils = {
+        c.pk: c
+        for c in Council.objects.filter(pk__in={council_id for council_id, _ in shown}).only(
+            "name", "slug"
+        )
+    }
+    wanted = {pk for _, detected in shown for pk in detected.event_ids}
+    type_of = {pk: types[type_id].name for pk, _, type_id, *_ in rows if pk in wanted}
+    return RulePreview(
+        clusters=len(found),
+        councils=len({council_id for council_id, _ in found}),
+        rows=[
+            PreviewCluster(
+                council_name=councils[council_id].name,
+                council_slug=councils[council_id].slug,
+                first_date=detected.first_date,
+                last_date=detected.last_date,
+                events=[
+                    (anchor, type_of[pk])
+                    for pk, anchor in zip(detected.event_ids, detected.anchor_dates, strict=True)
+                ],
+            )
+            for council_id, detected in shown
+        ],
+        saved_clusters=Cluster.objects.filter(rule=rule).count() if rule and rule.pk else None,
+    )

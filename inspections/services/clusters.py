@@ -239,6 +239,21 @@ def cluster_rules_changed() -> None:
         outbox_record(FORECAST_ALL_TASK, True)
 
 
+def cluster_rule_save(
+    *, rule: ClusterRule, inspection_types: Iterable[InspectionType]
+) -> ClusterRule:
+    """Save a cluster rule and the inspection types it counts, then re-check every council and
+    recompute the forecasts (:func:`cluster_rules_changed`, through the outbox: done even if the
+    broker is down when the rule is saved). All or nothing; raises ValidationError (naming the
+    field) for a rule the model refuses, such as a name another rule has."""
+    with transaction.atomic():
+        rule.full_clean()
+        rule.save()
+        rule.inspection_types.set(list(inspection_types))
+        cluster_rules_changed()
+    return rule
+
+
 def cluster_acknowledge(*, cluster: Cluster, user, note: str) -> Cluster:
     """Record that the council or the LGA has seen the cluster, with an optional note."""
     now = timezone.now()
