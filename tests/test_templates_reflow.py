@@ -1,10 +1,10 @@
-"""Every table of every page sits in its own scrolling, focusable, labelled region (issue #13).
+"""Every table of every page sits in its own scrolling, focusable, named region (issue #13).
 
 At 320 px (400% zoom) a wide table scrolls inside the region instead of making the whole page
 scroll sideways (WCAG 1.4.10), and keyboard users can reach and scroll it (the region is
-focusable and named by the table's caption). The browser suite measures the pages themselves
-(tests/browser/test_reflow.py); this finds a table added without its region before any page
-is drawn.
+focusable and named: by the table's caption, or by its own label). The browser suite measures
+the pages themselves (tests/browser/test_reflow.py); this finds a table added without its
+region before any page is drawn.
 """
 
 import re
@@ -19,23 +19,20 @@ TEMPLATES = sorted(
 )
 REGION = re.compile(
     r'<div class="[^"]*\bapp-table-scroll\b[^"]*" role="region" '
-    r'aria-labelledby="(?P<label>[^"]+)" tabindex="0">\s*<table\b[^>]*>\s*'
-    r'<caption id="(?P<caption>[^"]+)"'
+    r'(?:aria-labelledby="(?P<label>[^"]+)"|aria-label="(?P<name>[^"]*\w[^"]*)") tabindex="0">'
+    r'\s*<table\b[^>]*>\s*(?:<caption id="(?P<caption>[^"]+)")?'
 )
 
 
 def tables_without_region(text: str) -> list[str]:
-    """The opening tags of tables not wrapped as REGION describes (label = its caption's id)."""
-    wrapped = {
-        match.start("label")
-        for match in REGION.finditer(text)
-        if match["label"] == match["caption"]
-    }
+    """The opening tags of tables not wrapped as REGION describes: named by ``aria-label``, or
+    by ``aria-labelledby`` the id of the table's own caption."""
     missing = []
     for table in re.finditer(r"<table\b[^>]*>", text):
         before = text.rfind("<div", 0, table.start())
         match = REGION.match(text, before) if before >= 0 else None
-        if not (match and match.start("label") in wrapped):
+        named = match and (match["name"] or (match["label"] and match["label"] == match["caption"]))
+        if not (named and match.end() >= table.end()):
             missing.append(table[0])
     return missing
 
@@ -58,3 +55,10 @@ def test_the_check_finds_a_bare_table_and_a_region_without_a_name():
         f'<div class="app-table-scroll" role="region" aria-labelledby="c" tabindex="0">{bare}</div>'
     )
     assert tables_without_region(good) == []
+    by_name = (
+        '<div class="app-table-scroll" role="region" aria-label="Councils (scrolls)" tabindex="0">'
+        f"{bare}</div>"
+    )
+    assert tables_without_region(by_name) == []
+    empty_name = by_name.replace("Councils (scrolls)", " ")
+    assert tables_without_region(empty_name) == ['<table class="govuk-table">']

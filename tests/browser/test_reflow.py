@@ -76,8 +76,10 @@ def overflow(page) -> dict:
             for (const box of document.querySelectorAll('.app-table-scroll')) {
                 if (box.scrollWidth <= box.clientWidth + 1) continue;
                 const label = document.getElementById(box.getAttribute('aria-labelledby') || '');
+                const name = (box.getAttribute('aria-label') || '').trim()
+                             || (label ? label.textContent.trim() : '');
                 if (box.getAttribute('tabindex') !== '0' || box.getAttribute('role') !== 'region'
-                    || !label || !label.textContent.trim()) {
+                    || !name) {
                     bad.push(box.outerHTML.slice(0, 120));
                 }
             }
