@@ -11,6 +11,27 @@ PUBLISHED_FIELD_HINT = (
 )
 
 
+class OutcomeSelect(forms.Select):
+    """The outcomes of every inspection type, grouped by type (``<optgroup>`` labelled with the
+    type's name), each option carrying its type's id (``data-inspection-type``).
+
+    Without JavaScript the groups say which outcomes belong to which type and the model's
+    validation refuses a mismatch; with it, ``static/inspections/outcome-follows-type.js``
+    offers only the chosen type's outcomes (``data-outcome-follows`` names the type select).
+    """
+
+    def __init__(self, *args, option_types: dict[int, int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.option_types = option_types or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        type_id = self.option_types.get(value)
+        if type_id is not None:
+            option["attrs"] = {**option["attrs"], "data-inspection-type": str(type_id)}
+        return option
+
+
 class EventForm(forms.ModelForm):
     """An inspection event of one council (the council is set by the view, never by the form).
 
@@ -69,9 +90,15 @@ class EventForm(forms.ModelForm):
             "inspection_type__sort_order", "sort_order"
         )
         groups: dict[str, list] = {}
+        option_types: dict[int, int] = {}
         for outcome in outcomes:
             groups.setdefault(outcome.inspection_type.name, []).append((outcome.pk, outcome.label))
+            option_types[outcome.pk] = outcome.inspection_type_id
         self.fields["outcome"] = forms.TypedChoiceField(
+            widget=OutcomeSelect(
+                option_types=option_types,
+                attrs={"data-outcome-follows": self.auto_id % self.add_prefix("inspection_type")},
+            ),
             label="Outcome",
             required=False,
             coerce=int,
