@@ -1,8 +1,19 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 
 from burden.govuk_forms import GovukDateField
 
-from .models import InspectionEvent, InspectionOutcome, InspectionType, Phase, StaffTime, Team
+from .models import (
+    HOURS_RANGE_MESSAGE,
+    InspectionEvent,
+    InspectionOutcome,
+    InspectionType,
+    Phase,
+    StaffTime,
+    Team,
+)
 from .services.estimates import OnSiteDatesMissing, on_site_dates_settle
 
 PUBLISHED_FIELD_HINT = (
@@ -161,11 +172,32 @@ class EventForm(forms.ModelForm):
 
 
 class StaffTimeForm(forms.ModelForm):
+    """One staff-time entry: one row of the staff-time table (drawn by
+    ``templatetags/staff_time.py``, not by a template per widget)."""
+
     class Meta:
         model = StaffTime
-        fields = ["team", "phase", "hours", "people", "note"]
+        fields = ["team", "phase", "people", "hours", "note"]
         labels = {"people": "Number of people", "hours": "Hours"}
         help_texts = {"hours": "Total hours for the team in this phase, for example 37.5"}
+        error_messages = {
+            "team": {"required": "Choose a team", "invalid_choice": "Choose a team"},
+            "phase": {"required": "Choose a phase", "invalid_choice": "Choose a phase"},
+            "hours": {
+                "required": "Enter the hours, for example 37.5",
+                "invalid": "Enter the hours as a number, for example 37.5",
+                "max_digits": "Enter the hours as a number, for example 37.5",
+                "max_whole_digits": HOURS_RANGE_MESSAGE,
+                "max_decimal_places": "Enter the hours with at most 2 decimal places",
+            },
+            "people": {
+                "required": "Enter the number of people, 1 or more",
+                "invalid": "Enter the number of people as a whole number, for example 2",
+                "min_value": "The number of people must be 1 or more",
+                "max_value": "The number of people must be at most 32,767",
+            },
+            "note": {"max_length": "The note must be 500 characters or fewer"},
+        }
         widgets = {"note": forms.TextInput()}
 
     def __init__(self, *args, **kwargs):
@@ -173,9 +205,170 @@ class StaffTimeForm(forms.ModelForm):
         # GOV.UK selects say what to choose rather than Django's "---------".
         self.fields["team"].choices = [("", "Choose a team"), *Team.choices]
         self.fields["phase"].choices = [("", "Choose a phase"), *Phase.choices]
+        # The database's rule (staff_people_at_least_one), said before saving.
+        self.fields["people"].min_value = 1
+        self.fields["people"].validators.append(MinValueValidator(1))
+
+    def _get_validation_exclusions(self):
+        """Leave hours and people out of the model's field and constraint checks on the form:
+        the form's fields check their digits and bounds (people 1 or more) and the model's
+        ``clean`` the hours range, all in Python and with a message, where each of the two
+        check constraints would cost a database round trip a row. ``services.staff_time_save``
+        validates each changed entry in full before saving it."""
+        return super()._get_validation_exclusions() | {"hours", "people"}
+
+
+class _EntryField(forms.ModelChoiceField):
+    """A row's entry id, looked up among the entries the formset already read (one query for
+    the page instead of one a row). An unknown id (deleted meanwhile, or another event's) is
+    an error naming the row, never a server error."""
+
+    def __init__(self, lookup, **kwargs):
+        super().__init__(StaffTime.objects.none(), **kwargs)
+        self._lookup = lookup
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        entry = self._lookup(int(text)) if text.isascii() and text.isdigit() else None
+        if entry is None:
+            raise ValidationError(ENTRY_GONE_MESSAGE, code="invalid_choice")
+        return entry
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+    def has_changed(self, initial, data):
+        return False
+
+
+ENTRY_GONE_MESSAGE = (
+    "This entry was deleted after you opened this page, so nothing on this page was saved. "
+    "Open the page again to see the entries as they are now"
+)
+# Entries drawn on one page of the form, and rows posted in one save at most (the page's
+# entries and new rows): 80 rows of at most 7 fields stay far under Django's limit of 1,000
+# fields a request (DATA_UPLOAD_MAX_NUMBER_FIELDS), so an event of any size can be saved.
+ENTRIES_PER_PAGE = 50
+MAX_ROWS_PER_SAVE = 80
+# Spare rows drawn for new entries (more are added with "Add another row").
+SPARE_ROWS_EMPTY_EVENT = 3
+SPARE_ROWS = 1
+# Digits an entry id may have (more cannot be an entry: refused before reaching the database).
+_ID_DIGITS = 18
+
+
+class BaseStaffTimeFormSet(forms.BaseInlineFormSet):
+    """One page of an event's staff-time entries, and the new rows typed on it.
+
+    ``page``: the page (a ``django.core.paginator.Page`` of entry ids in id order) that was
+    drawn; ``entries_total``: the event's number of entries, to number new rows after them.
+    A posted form reads back exactly the entries whose ids it carries, so a page stays the same
+    page when others add or delete entries meanwhile. Rows are numbered as the user sees them
+    (``row_number``) and every error names its row (``error_summary``).
+    """
+
+    default_error_messages = {
+        "too_many_forms": "Save at most %(num)d rows at a time: save these rows, then add more.",
+    }
+
+    def __init__(self, data=None, *args, instance=None, page=None, entries_total=0, **kwargs):
+        self.page = page
+        self.entries_total = entries_total
+        self.first_row = page.start_index() if page is not None and page.object_list else 1
+        if data is not None:
+            queryset = instance.staff_time.filter(pk__in=self._posted_ids(data))
+        elif page is not None:
+            queryset = instance.staff_time.filter(pk__in=list(page.object_list))
+        else:
+            queryset = instance.staff_time.all()
+        kwargs["queryset"] = queryset.order_by("pk")
+        super().__init__(data, *args, instance=instance, **kwargs)
+        self.extra = SPARE_ROWS if entries_total else SPARE_ROWS_EMPTY_EVENT
+
+    def _posted_ids(self, data) -> list[int]:
+        prefix = self.get_default_prefix()
+        try:
+            initial = int(data.get(f"{prefix}-{INITIAL_FORM_COUNT}", "0"))
+        except ValueError:
+            initial = 0
+        ids = []
+        for i in range(min(max(initial, 0), MAX_ROWS_PER_SAVE)):
+            value = str(data.get(f"{prefix}-{i}-id", ""))
+            if value.isascii() and value.isdigit() and len(value) <= _ID_DIGITS:
+                ids.append(int(value))
+        return ids
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        old = form.fields["id"]
+        form.fields["id"] = _EntryField(
+            self._known_entry, initial=old.initial, required=False, widget=old.widget
+        )
+
+    def _known_entry(self, pk: int):
+        if not hasattr(self, "_object_dict"):
+            self._object_dict = {o.pk: o for o in self.get_queryset()}
+        return self._object_dict.get(pk)
+
+    def row_number(self, index: int) -> int:
+        """The number the user sees for the row at ``index``: saved entries by their place
+        among the event's entries, new rows after the last entry."""
+        initial = self.initial_form_count()
+        if index < initial:
+            return self.first_row + index
+        return self.entries_total + (index - initial) + 1
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(id of the field to link to, message naming the row) for every error, in page
+        order: the formset's own errors first, then each row's."""
+        items = [(f"{self.prefix}-non-form-errors", str(e)) for e in self.non_form_errors()]
+        for index, form in enumerate(self.forms):
+            if not form.errors:
+                continue
+            row = self.row_number(index)
+            for name, errors in form.errors.items():
+                target = form[name].auto_id if name in form.fields and name != "id" else None
+                target = target or form["team"].auto_id
+                for error in errors:
+                    items.append((target, f"Row {row}: {error}"))
+        return items
+
+    def add_entry_errors(self, entry, error: ValidationError) -> None:
+        """Put a service's validation error of one entry onto the row that holds it."""
+        for form in self.forms:
+            if form.instance is entry:
+                by_field = getattr(error, "message_dict", {None: error.messages})
+                for name, messages in by_field.items():
+                    field = name if name in form.fields else None
+                    for message in messages:
+                        form.add_error(field, message)
+                return
+        self._non_form_errors = self.error_class(error.messages, error_class="nonform")
+
+    @classmethod
+    def with_another_row(cls, data):
+        """The posted data with one more (empty) row, for "Add another row" without JavaScript."""
+        data = data.copy()
+        key = f"{cls.get_default_prefix()}-{TOTAL_FORM_COUNT}"
+        try:
+            total = int(data.get(key, "0"))
+        except ValueError:
+            total = 0
+        data[key] = str(min(max(total, 0) + 1, MAX_ROWS_PER_SAVE))
+        return data
 
 
 # Only saved entries can be deleted; a spare row is left empty instead.
 StaffTimeFormSet = forms.inlineformset_factory(
-    InspectionEvent, StaffTime, form=StaffTimeForm, extra=3, can_delete=True, can_delete_extra=False
+    InspectionEvent,
+    StaffTime,
+    form=StaffTimeForm,
+    formset=BaseStaffTimeFormSet,
+    extra=SPARE_ROWS_EMPTY_EVENT,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=MAX_ROWS_PER_SAVE,
+    absolute_max=MAX_ROWS_PER_SAVE,
 )

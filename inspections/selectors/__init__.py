@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
@@ -58,6 +59,17 @@ def events_editable(access: UserAccess) -> QuerySet[InspectionEvent]:
 def event_for_edit_or_404(access: UserAccess, pk: int) -> InspectionEvent:
     """The event if this user may change it, else 404 (another council's pages do not exist)."""
     return get_object_or_404(events_editable(access), pk=pk)
+
+
+def staff_time_page(event: InspectionEvent, number, per_page: int) -> Page:
+    """One page of an event's staff-time entry ids, in the order they were entered (id order,
+    so that new entries go to the last page and the others stay on theirs).
+
+    ``number``: as given in the address (an invalid or too large number gives the last
+    page, no error). One query, for the ids only; the page's entries are read by the form.
+    """
+    ids = list(event.staff_time.order_by("pk").values_list("pk", flat=True))
+    return Paginator(ids, per_page).get_page(number)
 
 
 def joint_events_of(access: UserAccess, event: InspectionEvent) -> QuerySet[InspectionEvent]:

@@ -299,6 +299,15 @@ def events_delete(*, events) -> None:
         council_changed(council_id)
 
 
+class StaffTimeEntryInvalid(ValidationError):
+    """One entry of a batch failed validation (``entry``: the entry; the error's messages by
+    field). Nothing of the batch was saved."""
+
+    def __init__(self, entry: StaffTime, error: ValidationError):
+        self.entry = entry
+        super().__init__(error.message_dict if hasattr(error, "error_dict") else error.messages)
+
+
 @transaction.atomic
 def staff_time_save(
     *,
@@ -310,7 +319,8 @@ def staff_time_save(
     """Save a batch of staff-time entries of one event, all or none.
 
     The event's row is locked first, so that saves and imports of the same event's staff time
-    queue up instead of interleaving.
+    queue up instead of interleaving. Raises :class:`StaffTimeEntryInvalid` naming the first
+    entry that fails validation, ValidationError if the event was deleted; nothing is saved.
     """
     if not events_lock([event.pk]):
         raise ValidationError("This event was deleted, so its staff time was not saved.")
@@ -322,7 +332,10 @@ def staff_time_save(
         entry.event = event
         if entry.pk is None and user is not None and user.is_authenticated:
             entry.created_by = user
-        entry.full_clean()
+        try:
+            entry.full_clean()
+        except ValidationError as exc:
+            raise StaffTimeEntryInvalid(entry, exc) from None
         entry.save()
         saved.append(entry)
     council_changed(event.council_id)

@@ -13,7 +13,7 @@ from councils.models import Council
 from .. import dashboard_cache, selectors, services
 from ..cost.selectors import event_cost
 from ..filters import EventFilter, filter_status, refuse_unknown_parameters
-from ..forms import EventForm, StaffTimeFormSet
+from ..forms import ENTRIES_PER_PAGE, EventForm, StaffTimeFormSet
 from ..models import InspectionEvent
 from ..selectors import burden
 from ..selectors import clusters as cluster_selectors
@@ -203,18 +203,47 @@ def event_delete(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_time_edit(request, pk):
+    """One page of an event's staff time (ENTRIES_PER_PAGE entries and new rows), saved on its
+    own, all or nothing; "Add another row" without JavaScript posts back for one more row."""
     access = access_for(request.user)
     event = selectors.event_for_edit_or_404(access, pk)
-    formset = StaffTimeFormSet(request.POST or None, instance=event)
-    if request.method == "POST" and formset.is_valid():
+    page = selectors.staff_time_page(event, request.GET.get("page"), ENTRIES_PER_PAGE)
+    data = request.POST if request.method == "POST" else None
+    adding = data is not None and "add_row" in data
+    if adding:
+        data = StaffTimeFormSet.with_another_row(data)
+    formset = StaffTimeFormSet(data, instance=event, page=page, entries_total=page.paginator.count)
+    saving = data is not None and not adding
+    if saving and formset.is_valid():
         entries = formset.save(commit=False)
         try:
             services.staff_time_save(
                 event=event, entries=entries, deleted=formset.deleted_objects, user=request.user
             )
+        except services.StaffTimeEntryInvalid as exc:
+            formset.add_entry_errors(exc.entry, exc)
         except ValidationError as exc:
-            formset._non_form_errors = formset.error_class(exc.messages)
+            formset._non_form_errors = formset.error_class(exc.messages, error_class="nonform")
         else:
-            messages.success(request, f"Staff time saved. {RECHECK_SOON}")
-            return redirect(event)
-    return render(request, "inspections/staff_time_form.html", {"formset": formset, "event": event})
+            if not page.has_other_pages():
+                messages.success(request, f"Staff time saved. {RECHECK_SOON}")
+                return redirect(event)
+            messages.success(
+                request,
+                f"Staff time saved (this page: entries {page.start_index()} to "
+                f"{page.end_index()}). {RECHECK_SOON}",
+            )
+            return redirect(f"{request.path}?page={page.number}")
+    return render(
+        request,
+        "inspections/staff_time_form.html",
+        {
+            "formset": formset,
+            "event": event,
+            "page_obj": page,
+            "entries_total": page.paginator.count,
+            "per_page": ENTRIES_PER_PAGE,
+            "show_errors": saving,
+            "errors": formset.error_summary() if saving else [],
+        },
+    )

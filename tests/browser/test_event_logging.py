@@ -62,15 +62,14 @@ def test_an_editor_logs_an_event_with_staff_hours_and_corrects_a_mistake_on_the_
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "ILACS focused visit saved"
     )
-    first = page.get_by_role("group", name="New entry 1")
-    first.get_by_label("Team").select_option(label="Data and performance")
-    first.get_by_label("Phase").select_option(label="Preparation")
-    first.get_by_label("Hours").fill("37.5")
-    first.get_by_label("Number of people").fill("2")
-    second = page.get_by_role("group", name="New entry 2")
-    second.get_by_label("Team").select_option(label="Managers")
-    second.get_by_label("Phase").select_option(label="On site")
-    second.get_by_label("Hours").fill("12")
+    page.get_by_label("Team, row 1", exact=True).select_option(label="Data and performance")
+    page.get_by_label("Phase, row 1", exact=True).select_option(label="Preparation")
+    page.get_by_label("Hours, row 1", exact=True).fill("37.5")
+    page.get_by_label("Number of people, row 1", exact=True).fill("2")
+    page.get_by_label("Team, row 2", exact=True).select_option(label="Managers")
+    page.get_by_label("Phase, row 2", exact=True).select_option(label="On site")
+    page.get_by_label("Hours, row 2", exact=True).fill("12")
+    screenshot(page, "staff-time-form")
     page.get_by_role("button", name="Save staff time").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("ILACS focused visit")
