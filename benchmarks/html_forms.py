@@ -15,9 +15,14 @@ class _FormFields(HTMLParser):
         self._select_value: str | None = None
         self._textarea: str | None = None
         self._text = ""
+        self._in_template = 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "template":  # inert markup (a row a script copies): never sent
+            self._in_template += 1
+        if self._in_template:
+            return
         if tag == "form" and (a.get("method") or "").lower() == "post":
             self._in_form = True
             self.fields = []
@@ -47,7 +52,9 @@ class _FormFields(HTMLParser):
             self._text += data
 
     def handle_endtag(self, tag):
-        if not self._in_form:
+        if tag == "template":
+            self._in_template -= 1
+        if not self._in_form or self._in_template:
             return
         if tag == "select" and self._select is not None:
             value = self._select_value or ""

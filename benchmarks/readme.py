@@ -298,9 +298,25 @@ def load(f: dict) -> str:
         f"{_yes(goals['errors_met'])} ({f['total']['errors']}); a cached page under "
         f"{goals['cached_page_cpu_ms_under']} ms of CPU — {_yes(goals['cached_page_cpu_met'])} "
         f"(median CPU with its figures cached: {cpu}); any staff-time form saves — "
-        f"{_yes(goals['staff_time_form_saves'])} (the largest, {form['event_entries']} entries, "
-        f"{form['fields_posted']} fields: drawn in {_ms(form['draw_ms'])}, answer "
-        f"{form['draw_status']}; saved in {_ms(form['save_ms'])}, answer {form['save_status']})."
+        f"{_yes(goals['staff_time_form_saves'])} ({_staff_time_form(form)})."
+    )
+
+
+def _staff_time_form(form: dict) -> str:
+    if "pages" not in form:  # before the form was paged: one page of every entry
+        return (
+            f"the largest, {form['event_entries']} entries, {form['fields_posted']} fields: "
+            f"drawn in {_ms(form['draw_ms'])}, answer {form['draw_status']}; saved in "
+            f"{_ms(form['save_ms'])}, answer {form['save_status']}"
+        )
+    statuses = sorted({f"{p['draw_status']}/{p['save_status']}" for p in form["pages"]})
+    return (
+        f"the largest, {form['event_entries']} entries in {len(form['pages'])} pages, at most "
+        f"{form['fields_posted_max']} fields a save: each page drawn in at most "
+        f"{_ms(form['draw_ms_max'])} and saved in at most {_ms(form['save_ms_max'])}, answers "
+        f"{', '.join(statuses)}; a page of {form['page_rows']} rows takes "
+        f"{form['draw_cpu_ms_median']} ms of CPU to draw and {form['save_cpu_ms_median']} ms "
+        "to save"
     )
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from benchmarks.html_forms import form_fields
+from inspections import services
 from inspections.forms import ENTRIES_PER_PAGE, MAX_ROWS_PER_SAVE
 from inspections.models import StaffTime
 from tests.factories import make_event
@@ -215,3 +216,16 @@ def test_drawing_and_saving_take_a_bounded_number_of_queries(
     with django_assert_max_num_queries(25):
         response = _post(client, _url(event), fields)
     assert response.status_code == 302
+
+
+def test_the_service_names_the_entry_it_refuses_and_saves_nothing_of_the_batch(event):
+    _entries(event, 2)
+    first, second = event.staff_time.order_by("pk")
+    before = list(event.staff_time.order_by("pk").values_list("pk", "hours"))
+    new = StaffTime(event=event, team="data", phase="after", hours=Decimal("5"), people=1)
+    first.hours = Decimal("8")
+    bad = StaffTime(event=event, team="data", phase="after", hours=Decimal("5"), people=0)
+    with pytest.raises(services.StaffTimeEntryInvalid) as refused:
+        services.staff_time_save(event=event, entries=[new, first, bad], deleted=[second])
+    assert refused.value.entry is bad
+    assert list(event.staff_time.order_by("pk").values_list("pk", "hours")) == before
