@@ -11,7 +11,7 @@ page, a chart or the database.
 - **Numbers**: ASCII digits only (no signs, spaces, separators, other scripts' digits or
   superscripts), at most :data:`MAX_DIGITS` digits, within the caller's bounds.
 - **Ids and pages** a caller names in a URL (the API's filters, ``page``): whole numbers from 1
-  to :data:`MAX_ID` (a PostgreSQL ``integer`` holds no more) and :data:`MAX_PAGE`.
+  to :data:`MAX_ID` (nine digits, within a PostgreSQL ``integer``) and :data:`MAX_PAGE`.
 
 The form fields at the end (:class:`WholeNumberField`, :class:`IsoDateField`) carry these rules
 into filters (django-filter, the API): every filter that takes a number or a date uses them.
@@ -46,7 +46,7 @@ __all__ = [
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_YEARS_AHEAD = 2
 MAX_DIGITS = 9
-MAX_ID = 2_147_483_647  # the largest PostgreSQL integer: no row has a larger id
+MAX_ID = 999_999_999  # MAX_DIGITS digits, below PostgreSQL's largest integer (2,147,483,647)
 MAX_PAGE = 1_000_000  # a million pages of one row: more than any list here holds
 
 _WHOLE = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}")

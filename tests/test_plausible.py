@@ -18,6 +18,38 @@ pytestmark = pytest.mark.django_db
 # --- The rules -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("0063-07-12", "on or after 1 January 2000"),
+        ("9999-12-31", "on or before"),
+        ("2025-02-30", "a real date"),
+        ("2025-3-3", "YYYY-MM-DD"),
+        ("03/03/2025", "YYYY-MM-DD"),
+        ("２０２５-03-03", "YYYY-MM-DD"),
+        ("2025-03-03T00:00", "YYYY-MM-DD"),
+    ],
+)
+def test_an_iso_date_is_real_ascii_and_plausible(text, words):
+    assert plausible.parse_iso_date("2025-03-03", "date_to") == date(2025, 3, 3)
+    with pytest.raises(ValueError, match=words) as refused:
+        plausible.parse_iso_date(text, "date_to")
+    assert str(refused.value).startswith("date_to must")
+
+
+@pytest.mark.parametrize(
+    "text", ["0", "-1", "1.5", "1e3", "²", "٣", "1000000000", "2147483648", "9" * 25]
+)
+def test_an_id_field_takes_ascii_digits_from_1_to_the_largest_id(text):
+    from django import forms
+
+    field = plausible.WholeNumberField(label="event")
+    assert field.clean("999999999") == plausible.MAX_ID
+    assert field.clean(" 12 ") == 12
+    with pytest.raises(forms.ValidationError, match="event must"):
+        field.clean(text)
+
+
 def test_dates_run_from_2000_to_two_years_ahead():
     today = date(2026, 11, 30)
     assert plausible.latest_date(today) == date(2028, 11, 30)

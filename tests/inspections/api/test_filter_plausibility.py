@@ -168,3 +168,29 @@ def test_no_filter_of_any_api_list_gives_a_server_error(
         assert response.status_code in (200, 400, 404), (endpoint, params, response.status_code)
         if response.status_code == 400:
             assert set(response.json()) & set(params), (endpoint, params, response.json())
+
+
+DETAILS = [
+    "/api/v1/events/{}/",
+    "/api/v1/staff-time/{}/",
+    "/api/v1/clusters/{}/",
+    "/api/v1/clusters/{}/acknowledge/",
+    "/api/v1/forecast-clashes/{}/",
+    "/api/v1/import-jobs/{}/",
+    "/api/v1/councils/{}/",
+    "/api/v1/regions/{}/",
+    "/api/v1/inspection-types/{}/",
+]
+
+
+@pytest.mark.parametrize("template", DETAILS)
+def test_no_id_in_a_path_gives_a_server_error(api_for, administrator, data, template):
+    from urllib.parse import quote
+
+    api = api_for(administrator)
+    hostile = ["²", "٣", "9" * 25, "2147483648", "-1", "0", "1e309", "NaN", "1.5"]
+    for value in [*hostile, FOUND["event"], "\u202e", "' OR 1=1 --", "1" * 400]:
+        url = template.format(quote(value, safe=""))
+        for method in ("get", "put", "patch", "delete", "post"):
+            response = getattr(api, method)(url, {}, format="json", HTTP_IF_MATCH='"1"')
+            assert response.status_code < 500, (method, url)
