@@ -320,14 +320,44 @@ def _staff_time_form(form: dict) -> str:
     )
 
 
+def api_schemathesis(f: dict) -> str:
+    """scripts/api-schema-check's counts: requests and failures per role, and its time."""
+    rows = []
+    for role, result in f["roles"].items():
+        report = result.get("report") or {}
+        cases = report.get("test_cases") or {}
+        operations = report.get("operations") or {}
+        rows.append(
+            [
+                role.replace("_", " "),
+                ", ".join(result.get("phases", [])),
+                f"{_n(operations.get('tested'))} of {_n(operations.get('total'))}",
+                _n(cases.get("generated")),
+                _n(cases.get("with_failures")),
+                f"{_n(result['seconds'])} s",
+            ]
+        )
+    total = f.get("seconds_in_all")
+    return (
+        f"Measured {f['measured_at']} on {f['machine']['cpus']} CPUs shared with other work, "
+        f"load average {f['machine']['load_1m']:.2f} (1 minute); "
+        f"{f['max_examples_per_operation']} generated requests per operation. "
+        "Figures: `benchmarks/results/api-schemathesis.json`.\n\n"
+        + _table(
+            ["role", "phases", "operations", "requests", "failing", "time"],
+            rows,
+        )
+        + (f"\n\nIn all, with the app's set-up: {_n(total)} s." if total is not None else "")
+    )
+
+
 # Results whose README table another command regenerates (between its own markers).
 REGENERATED_ELSEWHERE = {
     "forecast_backtest": "manage.py forecast_backtest --readme",
-    # Not a timing: the API's schemathesis run in .ci/run, with no README table.
-    "api-schemathesis": "",
 }
 
 RENDERERS: dict[str, Callable[[dict], str]] = {
+    "api-schemathesis": api_schemathesis,
     "clusters": clusters,
     "dashboards": dashboards,
     "exports": exports,
