@@ -103,12 +103,18 @@ def staff_time_row(formset, index, form, *, show_errors: bool) -> str:
         if index is not None
         else ""
     )
+    # Demo hours are never presented as real: the row says so (issue 13).
+    demo = (
+        ' <strong class="govuk-tag govuk-tag--grey app-staff-time__demo">Demo</strong>'
+        if saved and form.instance.is_demo
+        else ""
+    )
     row_errors = [*errors.get("__all__", ()), *errors.get("id", ())]
     row_error_id = f"id_{form.add_prefix('row')}"
     header = (
         f'<th scope="row" class="govuk-table__header app-staff-time__row-number">'
         f'<span class="app-staff-time__row-word">Row </span>{row}'
-        f"{'' if saved else ' <span class=app-staff-time__new>(new)</span>'}{id_input}"
+        f"{'' if saved else ' <span class=app-staff-time__new>(new)</span>'}{demo}{id_input}"
         f"{_error(row_error_id, row_errors)}</th>"
     )
     cells = "".join(_cell(form, name, row, errors) for name in _LABELS)

@@ -229,3 +229,14 @@ def test_the_service_names_the_entry_it_refuses_and_saves_nothing_of_the_batch(e
         services.staff_time_save(event=event, entries=[new, first, bad], deleted=[second])
     assert refused.value.entry is bad
     assert list(event.staff_time.order_by("pk").values_list("pk", "hours")) == before
+
+
+def test_demo_entries_say_so_in_their_row(client_for, editor_a, event):
+    _entries(event, 2)
+    event.staff_time.filter(pk=event.staff_time.order_by("pk")[1].pk).update(is_demo=True)
+    html = client_for(editor_a).get(_url(event)).content.decode()
+    rows = re.split(r"<tr ", html)
+    first = next(r for r in rows if 'data-row="1"' in r)
+    second = next(r for r in rows if 'data-row="2"' in r)
+    assert ">Demo</strong>" not in first
+    assert ">Demo</strong>" in second
