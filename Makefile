@@ -71,12 +71,14 @@ screenshots: install chromium
 frontend:
 	cd frontend && ./build.sh
 
-## Benchmarks on PostgreSQL at national scale (DATABASE_URL, default a local burden_bench); JSON in benchmarks/results/
+## Benchmarks on PostgreSQL at national scale (DATABASE_URL, default a local burden_bench), the load test last (locust, the bench extra); JSON in benchmarks/results/
 benchmark: install
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python -m benchmarks.seed
 	$(BIN)/python -m benchmarks.clusters
 	$(BIN)/python -m benchmarks.dashboards
 	$(BIN)/python -m benchmarks.exports
+	$(BIN)/python -m benchmarks.load
 
 ## Backtest the forecast on the published history loaded by `make run`; JSON in benchmarks/results/, table in the README
 forecast-backtest: install
