@@ -439,6 +439,10 @@ def council_for_filter(value: str) -> Council:
     CouncilNotResolved, with "did you mean" where it helps, or when the value names several
     councils (a joint service: a filter takes one)."""
     value = " ".join((value or "").split())
+    if not value.isprintable():  # a control character (a NUL no database stores) is no name
+        raise CouncilNotResolved(
+            "Give the council's name or code, in letters and digits.", kind="not_a_council"
+        )
     council = Council.objects.filter(slug=value).first() if value else None
     if council is not None:
         return council

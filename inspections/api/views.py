@@ -47,6 +47,9 @@ from .errors import PreconditionFailed, PreconditionRequired
 from .renderers import CSVRenderer
 
 LIST_RENDERERS = [JSONRenderer, CSVRenderer]
+# A record named by text in its path: anything but a slash or a NUL (no database stores one;
+# such a path is the API's 404)
+LOOKUP_TEXT = r"[^/\x00]+"
 COUNCIL_HELP = "Council: slug, GSS code (current or retired), DfE LA number, Ofsted URN or name"
 
 IF_MATCH = OpenApiParameter(
@@ -119,7 +122,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.RegionSerializer
     queryset = Region.objects.all()
     lookup_field = "slug"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = LOOKUP_TEXT
     renderer_classes = LIST_RENDERERS
     pagination_class = None
 
@@ -150,7 +153,7 @@ class CouncilViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.CouncilSerializer
     queryset = Council.objects.select_related("region").order_by("name")
     lookup_field = "key"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = LOOKUP_TEXT
     renderer_classes = LIST_RENDERERS
     filterset_fields = {"region__slug": ["exact"], "kind": ["exact"], "is_active": ["exact"]}
 
@@ -169,7 +172,7 @@ class InspectionTypeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.InspectionTypeSerializer
     queryset = InspectionType.objects.prefetch_related("outcomes").order_by("sort_order", "name")
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = LOOKUP_TEXT
     renderer_classes = LIST_RENDERERS
     filterset_fields = {"family": ["exact"], "is_active": ["exact"], "is_formal": ["exact"]}
 
@@ -584,6 +587,8 @@ class ForecastClashViewSet(viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         region = council = None
         if params.get("region"):
+            if not params["region"].isprintable():
+                raise ValidationError({"region": ["Give the region's slug, e.g. north-west."]})
             region = Region.objects.filter(slug=params["region"]).first()
             if region is None:
                 raise ValidationError({"region": [f"No region has the slug ‘{params['region']}’."]})

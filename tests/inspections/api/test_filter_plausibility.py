@@ -194,3 +194,16 @@ def test_no_id_in_a_path_gives_a_server_error(api_for, administrator, data, temp
         for method in ("get", "put", "patch", "delete", "post"):
             response = getattr(api, method)(url, {}, format="json", HTTP_IF_MATCH='"1"')
             assert response.status_code < 500, (method, url)
+
+
+def test_a_nul_in_any_parameter_or_path_is_refused_not_a_database_error(api_for, administrator):
+    """PostgreSQL stores no NUL (a DataError, a 500, if one reached it): run by .ci/run's
+    PostgreSQL pass too."""
+    api = api_for(administrator)
+    got = {}
+    for path, names in ENDPOINTS.items():
+        for name in names:
+            got[f"{path}?{name}"] = api.get(path, {name: "a\x00b", "format": "json"}).status_code
+    for path in ("councils", "regions", "inspection-types", "events"):
+        got[path] = api.get(f"/api/v1/{path}/a%00b/").status_code
+    assert {key: code for key, code in got.items() if code not in (200, 400, 404)} == {}
