@@ -350,6 +350,9 @@ def main() -> None:
     os.environ.setdefault("SECRET_KEY", "load-benchmark-secret-key-not-for-use")
     os.environ["CELERY_BROKER_URL"] = BROKER_URL
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
+    # Plain HTTP on the loopback, as scripts/serve-prod runs the stack: the CPU measured in this
+    # process is of the page, not of a redirect to HTTPS (a 301 broke it once).
+    os.environ.setdefault("SECURE_COOKIES", "false")
     ensure_database_exists()
     setup_django()
     data = ensure_national_data()
