@@ -303,6 +303,8 @@ def load(f: dict) -> str:
 
 
 def _staff_time_form(form: dict) -> str:
+    if "error" in form:  # the measurement itself failed: say so rather than a figure
+        return f"not measured: {form['error']}"
     if "pages" not in form:  # before the form was paged: one page of every entry
         return (
             f"the largest, {form['event_entries']} entries, {form['fields_posted']} fields: "
