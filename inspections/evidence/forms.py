@@ -8,6 +8,7 @@ from burden.govuk_forms import GovukDateField
 from councils.models import Council, Region
 
 from ..exports import ExportFilters
+from ..filters import CouncilChoiceField
 from ..selectors.burden import BurdenFilters
 
 
@@ -23,7 +24,8 @@ class ScopeForm(forms.Form):
         to_field_name="slug",
         empty_label="England (every region)",
     )
-    council = forms.ModelChoiceField(
+    # Its slug, or any name or code the council resolver knows (inspections.filters).
+    council = CouncilChoiceField(
         label="Council",
         required=False,
         queryset=Council.objects.filter(is_active=True).order_by("name"),

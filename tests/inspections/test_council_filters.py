@@ -146,3 +146,18 @@ def test_the_api_finds_a_council_and_its_forecast_clashes_by_any_name_or_code(
         response = api.get(reverse("api:forecast-clash-list"), {"council": value})
         assert response.status_code == 400
         assert message in " ".join(response.json()["council"])
+
+
+@pytest.mark.parametrize("page", ["inadequate-journey", "evidence-pack"])
+def test_the_journey_and_evidence_pack_scopes_take_any_name_or_code_of_a_council(
+    client_for, lga_officer, council_a, names, page
+):
+    client = client_for(lga_officer)
+    for value in names:
+        response = client.get(reverse(page), {"council": value})
+        assert response.status_code == 200, value
+        assert response.context["form"].cleaned_data["council"] == council_a, value
+    for value, message in REFUSED:
+        response = client.get(reverse(page), {"council": value})
+        assert response.status_code == 400, value
+        assert message in " ".join(response.context["form"].errors["council"]), value
