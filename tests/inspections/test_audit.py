@@ -121,7 +121,7 @@ def test_rules_councils_and_memberships_changed_in_the_admin_are_recorded(
             "window_days": 100,
             "min_events": rule.min_events,
             "formal_only": "on",
-            "families": "[]",
+            # families and types are checkboxes: none ticked is none sent (every event counts)
             "anchor": rule.anchor,
             "severity": rule.severity,
             "is_active": "on",
