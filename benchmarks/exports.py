@@ -154,7 +154,8 @@ def events_file(councils, types) -> bytes:
     for council in councils:
         for n in range(per_council):
             itype, outcome = types[n % len(types)]
-            start = date(2000, 1, 3) + timedelta(weeks=n // 2, days=n % 2)
+            # From February 2000: notified 10 days before, within the plausible dates (2000 on).
+            start = date(2000, 2, 7) + timedelta(weeks=n // 2, days=n % 2)
             end = start + timedelta(days=1)
             writer.writerow(
                 [
