@@ -424,13 +424,15 @@ def _cluster_labels(events: QuerySet) -> dict[int, str]:
 def event_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
     """One row per event. ``staff_hours`` is "not shown" where this user may not see the
     council's hours (0.00 when none is logged); ``staff_hours_demo`` says whether those hours
-    include demo entries, as a published event can carry demo hours while ``demo`` (the event
-    itself) says no.
+    include demo entries. ``demo`` is yes when the event is demo or when any of the hours
+    written in its row are (a published event can carry demo hours): demo is carried by the
+    figures, not only by the row.
 
     The clusters are read first, in one query; the events' rows then stream as ``COPY`` would
     send them (:func:`stream_rows`), each event's hours read from the trigger-kept sums.
     """
     hours_index = EVENT_HEADER.index("staff_hours")
+    demo_index = EVENT_HEADER.index("demo")
     events = events_for_export(access, filters)
     clusters = _cluster_labels(events)
     rows = ready_to_write(
@@ -443,6 +445,8 @@ def event_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
     not_shown = number_format.NOT_SHOWN
     for event_id, hours, hours_demo, *cells in stream_rows(rows):
         shown = hours is not None
+        if shown and hours_demo:
+            cells[demo_index - 3] = "yes"  # the three cells below are not in yet
         cells[hours_index:hours_index] = [
             hours if shown else not_shown,
             ("yes" if hours_demo else "no") if shown else not_shown,

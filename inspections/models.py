@@ -413,6 +413,18 @@ class Cluster(models.Model):
     def get_absolute_url(self):
         return reverse("cluster-detail", args=[self.pk])
 
+    @property
+    def span_in_words(self) -> str:
+        """The span in plain words, such as "on the same day" (see :func:`span_in_words`)."""
+        return span_in_words(self.span_days)
+
+
+def span_in_words(days: int) -> str:
+    """How close a cluster's inspections fall, in plain words (never "within 0 days")."""
+    if days == 0:
+        return "on the same day"
+    return f"within {days:,} day{'s' if days != 1 else ''}"
+
 
 class Notice(models.Model):
     """An in-app notice shown to a user on their next page, once."""

@@ -141,6 +141,7 @@ class EventTotals:
     formal_inspections: int
     on_site_days: int
     staff_hours: Decimal | None
+    hours_include_demo: bool = False  # any of these hours is demo data (the page says "Demo")
 
 
 def event_totals(events: QuerySet[InspectionEvent], *, show_hours: bool) -> EventTotals:
@@ -150,17 +151,21 @@ def event_totals(events: QuerySet[InspectionEvent], *, show_hours: bool) -> Even
         formal=Count("pk", filter=Q(inspection_type__is_formal=True)),
         on_site_days=Coalesce(Sum("on_site_days"), 0),
     )
-    hours = None
+    hours, hours_demo = None, False
     if show_hours:
         # The trigger-kept sums, not the entries: a few rows an event instead of dozens.
         hours = StaffTimeRollup.objects.filter(event__in=events.order_by().values("pk")).aggregate(
             total=Coalesce(Sum("hours"), ZERO_HOURS)
         )["total"]
+        hours_demo = StaffTime.objects.filter(
+            event__in=events.order_by().values("pk"), is_demo=True
+        ).exists()
     return EventTotals(
         events=figures["events"],
         formal_inspections=figures["formal"],
         on_site_days=figures["on_site_days"],
         staff_hours=hours,
+        hours_include_demo=hours_demo,
     )
 
 
@@ -173,6 +178,7 @@ class HoursTable:
     phase_totals: list[Decimal]
     total: Decimal
     people: int
+    includes_demo: bool = False  # any entry is demo data: the figures say "Demo" wherever shown
 
 
 def event_hours_table(event: InspectionEvent) -> HoursTable:
@@ -197,4 +203,5 @@ def event_hours_table(event: InspectionEvent) -> HoursTable:
         phase_totals=phase_totals,
         total=sum(phase_totals, Decimal("0")),
         people=people,
+        includes_demo=event.staff_time.filter(is_demo=True).exists(),
     )

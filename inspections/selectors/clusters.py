@@ -16,7 +16,7 @@ from councils.access import UserAccess
 from councils.models import Council
 
 from ..clustering import EventPoint, RuleSpec, detect_clusters
-from ..models import Cluster, ClusterRule, InspectionEvent, InspectionType
+from ..models import Cluster, ClusterRule, InspectionEvent, InspectionType, StaffTime
 
 _HOURS = DecimalField(max_digits=12, decimal_places=2)
 
@@ -26,6 +26,12 @@ class ClusterMember:
     event: InspectionEvent
     anchor: date | None  # the date the rule measures by
     gap_days: int | None  # days since the previous member; None for the first
+    hours_demo: bool = False  # any of its staff-time entries is demo data
+
+    @property
+    def is_demo(self) -> bool:
+        """The event or any of its hours is demo data: its row says "Demo"."""
+        return self.event.is_demo or self.hours_demo
 
 
 def clusters_visible(access: UserAccess) -> QuerySet[Cluster]:
@@ -68,8 +74,10 @@ def _members_prefetch() -> Prefetch:
     )
 
 
-def cluster_members(cluster: Cluster) -> list[ClusterMember]:
-    """The member events in the rule's date order, each with the gap since the previous one."""
+def cluster_members(cluster: Cluster, demo_hours: set[int] = frozenset()) -> list[ClusterMember]:
+    """The member events in the rule's date order, each with the gap since the previous one.
+
+    ``demo_hours``: ids of events with any demo staff-time entry."""
     anchor = "notified_on" if cluster.rule.anchor == ClusterRule.Anchor.NOTIFIED_ON else None
     events = list(cluster.events.all())
     if anchor:
@@ -78,17 +86,28 @@ def cluster_members(cluster: Cluster) -> list[ClusterMember]:
     for event in events:
         day = getattr(event, anchor) if anchor else event.on_site_start
         gap = (day - previous).days if previous and day else None
-        members.append(ClusterMember(event=event, anchor=day, gap_days=gap))
+        members.append(
+            ClusterMember(event=event, anchor=day, gap_days=gap, hours_demo=event.pk in demo_hours)
+        )
         previous = day
     return members
 
 
 def clusters_with_members(clusters) -> list[Cluster]:
-    """The clusters as a list, each with ``members`` and ``gaps`` (one query for all members)."""
+    """The clusters as a list, each with ``members``, ``gaps`` and ``includes_demo`` (a member
+    event or any of its hours is demo data: the cluster's figures say "Demo")."""
     clusters = list(clusters.prefetch_related(_members_prefetch()))
+    event_ids = {event.pk for cluster in clusters for event in cluster.events.all()}
+    demo_hours = set(
+        StaffTime.objects.filter(event_id__in=event_ids, is_demo=True)
+        .order_by()
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
     for cluster in clusters:
-        cluster.members = cluster_members(cluster)
+        cluster.members = cluster_members(cluster, demo_hours)
         cluster.gaps = [m.gap_days for m in cluster.members if m.gap_days is not None]
+        cluster.includes_demo = any(member.is_demo for member in cluster.members)
     return clusters
 
 

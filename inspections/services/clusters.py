@@ -40,7 +40,15 @@ from councils.models import Council, CouncilMembership
 
 from ..clustering import DetectedCluster, EventPoint, RuleSpec, cluster_key, detect_clusters
 from ..forecast import FORECAST_ALL_TASK
-from ..models import Cluster, ClusterRule, InspectionEvent, InspectionType, Notice, StaffTime
+from ..models import (
+    Cluster,
+    ClusterRule,
+    InspectionEvent,
+    InspectionType,
+    Notice,
+    StaffTime,
+    span_in_words,
+)
 from ..outbox import outbox_record
 
 logger = logging.getLogger(__name__)
@@ -515,8 +523,8 @@ def _alerts_record(
     for pk, item in claimed.items():
         council = councils[item.council_id]
         summary = (
-            f"{item.rule.name}: {len(item.detected.event_ids)} inspections of {council} within "
-            f"{item.detected.span_days} days ({_day(item.detected.first_date)} to "
+            f"{item.rule.name}: {len(item.detected.event_ids)} inspections of {council} "
+            f"{span_in_words(item.detected.span_days)} ({_day(item.detected.first_date)} to "
             f"{_day(item.detected.last_date)})."
         )
         recipients = recipients_of(item.council_id)

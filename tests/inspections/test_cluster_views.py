@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from inspections.models import Cluster, ClusterRule, Notice
 from inspections.services.clusters import cluster_acknowledge, council_clusters_recheck
@@ -260,3 +261,50 @@ def test_the_admin_refuses_a_rule_with_an_unknown_family(client_for, administrat
     assert response.status_code == 200
     assert "ilac is not one of the available choices" in response.content.decode()
     assert not ClusterRule.objects.filter(name="Typo").exists()
+
+
+def test_a_cluster_page_says_its_span_in_plain_words_and_cites_no_file(
+    client_for, lga_officer, council_a
+):
+    same_day, _ = cluster_of(council_a, 0, 0)
+    page = client_for(lga_officer).get(same_day.get_absolute_url()).content.decode()
+    assert "2 inspections of Lakeshire on the same day" in page
+    assert "within 0 days" not in page
+    assert ".md" not in page and ".py" not in page
+    rule = ClusterRule.objects.get(name="Back-to-back")
+    assert "DOMAIN" not in rule.description and rule.description.startswith("Two formal")
+    assert escape(rule.description) in page
+
+
+def test_span_in_words():
+    from inspections.models import span_in_words
+
+    assert [span_in_words(days) for days in (0, 1, 40, 1200)] == [
+        "on the same day",
+        "within 1 day",
+        "within 40 days",
+        "within 1,200 days",
+    ]
+
+
+def test_a_cluster_with_demo_members_or_demo_hours_says_demo(client_for, lga_officer, council_a):
+    from inspections.models import Source, StaffTime
+
+    cluster, events = cluster_of(council_a, 0, 20)
+    client = client_for(lga_officer)
+    page = client.get(cluster.get_absolute_url()).content.decode()
+    assert "Demo" not in page
+    # Demo hours on a published event: its row, the hours and the cluster say demo.
+    StaffTime.objects.create(event=events[1], team="data", phase="after", hours=3, is_demo=True)
+    page = client.get(cluster.get_absolute_url()).content.decode()
+    assert page.count("data-demo-member") == 1
+    assert 'id="cluster-demo"' in page
+    hours = page.split('id="cluster-hours">')[1].split("</dd>")[0]
+    assert "Demo" in hours
+    # A demo event is a demo member too, in the list as on the page.
+    events[0].source = Source.DEMO
+    events[0].save()
+    page = client.get(cluster.get_absolute_url()).content.decode()
+    assert page.count("data-demo-member") == 2
+    listing = client.get(reverse("cluster-list")).content.decode()
+    assert listing.count('govuk-tag--grey">Demo') >= 3

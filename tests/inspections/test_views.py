@@ -220,3 +220,27 @@ def test_the_admin_lists_every_model_for_an_administrator(client_for, administra
     ]:
         response = client.get(f"/admin/{model}/", {"q": "a"})
         assert response.status_code == 200, model
+
+
+def test_demo_hours_say_demo_next_to_the_hours_wherever_they_appear(
+    client_for, viewer_a, council_a
+):
+    from inspections.models import Source
+
+    event = make_event(council_a, "ilacs_standard", date(2022, 3, 7), source=Source.PUBLISHED)
+    make_hours(event, 10)
+    client = client_for(viewer_a)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Demo" not in page
+    StaffTime.objects.create(event=event, team="data", phase="after", hours=7, is_demo=True)
+    page = client.get(event.get_absolute_url()).content.decode()
+    # Next to the hours, outside the collapsed list of entries.
+    table = page.split('id="hours-by-team-and-phase"')[1].split("</table>")[0]
+    assert 'id="event-hours-demo"' in table
+    total = table.split('data-total="event-hours">')[1].split("</td>")[0]
+    assert "Demo" in total
+    before_details = page.split('class="govuk-details"')[0]
+    assert 'id="event-hours-demo-note"' in before_details
+    council_page = client.get(council_a.get_absolute_url()).content.decode()
+    totals = council_page.split('data-total="staff-hours">')[1].split("</dd>")[0]
+    assert "Demo" in totals
