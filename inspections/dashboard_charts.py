@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from . import charts
+from . import charts, disclosure
 from .models import Family
 from .selectors.burden import (
     BurdenFilters,
@@ -65,7 +65,12 @@ def timeline_period(rows: Sequence[TimelineRow], filters: BurdenFilters) -> tupl
 
 
 def timeline_figure(
-    rows: Sequence[TimelineRow], filters: BurdenFilters, *, formal_only: bool, chart_id: str
+    rows: Sequence[TimelineRow],
+    filters: BurdenFilters,
+    *,
+    formal_only: bool,
+    chart_id: str,
+    context: charts.ChartContext | None = None,
 ) -> charts.Chart:
     lanes, families, event_count, clustered = [], set(), 0, 0
     event_url = url_maker("event-detail")
@@ -115,6 +120,7 @@ def timeline_figure(
         end=end,
         families=[(code, label) for code, label in Family.choices if code in families],
         summary=summary,
+        context=context,
     )
 
 
@@ -133,7 +139,9 @@ def _hours_text(value) -> str:
     return NOT_SHOWN if value is None else f"{charts.number(value)} h"
 
 
-def hours_by_type_figure(rows: Sequence[TypeHours], *, chart_id: str) -> charts.Chart:
+def hours_by_type_figure(
+    rows: Sequence[TypeHours], *, chart_id: str, context: charts.ChartContext | None = None
+) -> charts.Chart:
     shown = [row for row in rows if row.staff_hours is not None]
     total = sum((row.staff_hours for row in shown), Decimal("0"))
     top = max(shown, key=lambda row: row.staff_hours, default=None)
@@ -152,10 +160,12 @@ def hours_by_type_figure(rows: Sequence[TypeHours], *, chart_id: str) -> charts.
         for row in rows
         if row.staff_hours is None or row.staff_hours
     ]
-    return charts.bar_chart(chart_id, bars, summary=summary)
+    return charts.bar_chart(chart_id, bars, summary=summary, context=context)
 
 
-def team_phase_figure(table: HoursByTeamAndPhase, *, chart_id: str) -> charts.Chart:
+def team_phase_figure(
+    table: HoursByTeamAndPhase, *, chart_id: str, context: charts.ChartContext | None = None
+) -> charts.Chart:
     rows = [row for row in table.rows if row[3] is None or row[3]]
     shown = [row for row in rows if row[3] is not None]
     phase_totals = [(i, v) for i, v in enumerate(table.phase_totals) if v is not None]
@@ -180,11 +190,17 @@ def team_phase_figure(table: HoursByTeamAndPhase, *, chart_id: str) -> charts.Ch
         for _, label, values, total in rows
     ]
     return charts.bar_chart(
-        chart_id, bars, summary=summary, series=[label for _, label in table.phases]
+        chart_id,
+        bars,
+        summary=summary,
+        series=[label for _, label in table.phases],
+        context=context,
     )
 
 
-def quarters_figure(quarters: Sequence[QuarterCount], *, chart_id: str) -> charts.Chart:
+def quarters_figure(
+    quarters: Sequence[QuarterCount], *, chart_id: str, context: charts.ChartContext | None = None
+) -> charts.Chart:
     if quarters and any(q.events for q in quarters):
         busiest = max(quarters, key=lambda q: (q.events, q.quarter_start))
         summary = (
@@ -206,11 +222,17 @@ def quarters_figure(quarters: Sequence[QuarterCount], *, chart_id: str) -> chart
         for i, q in enumerate(quarters)
     ]
     return charts.column_chart(
-        chart_id, columns, summary=summary, series=["Formal inspections", "Other events"]
+        chart_id,
+        columns,
+        summary=summary,
+        series=["Formal inspections", "Other events"],
+        context=context,
     )
 
 
-def regions_figure(regions: Sequence[RegionBurden], *, chart_id: str) -> charts.Chart:
+def regions_figure(
+    regions: Sequence[RegionBurden], *, chart_id: str, context: charts.ChartContext | None = None
+) -> charts.Chart:
     if regions:
         most = max(regions, key=lambda r: (r.formal_per_council, r.name))
         least = min(regions, key=lambda r: (r.formal_per_council, r.name))
@@ -225,10 +247,12 @@ def regions_figure(regions: Sequence[RegionBurden], *, chart_id: str) -> charts.
         charts.Bar(region.name, [region.formal_per_council], f"{region.formal_per_council}")
         for region in regions
     ]
-    return charts.bar_chart(chart_id, bars, summary=summary)
+    return charts.bar_chart(chart_id, bars, summary=summary, context=context)
 
 
-def regions_hours_figure(regions: Sequence[RegionBurden], *, chart_id: str) -> charts.Chart:
+def regions_hours_figure(
+    regions: Sequence[RegionBurden], *, chart_id: str, context: charts.ChartContext | None = None
+) -> charts.Chart:
     shown = [r for r in regions if r.hours_per_council is not None]
     if shown:
         most = max(shown, key=lambda r: (r.hours_per_council, r.name))
@@ -246,7 +270,7 @@ def regions_hours_figure(regions: Sequence[RegionBurden], *, chart_id: str) -> c
         )
         for region in regions
     ]
-    return charts.bar_chart(chart_id, bars, summary=summary)
+    return charts.bar_chart(chart_id, bars, summary=summary, context=context)
 
 
 def _on_site(event) -> str:
@@ -322,3 +346,87 @@ def league_table_rows(rows: Sequence, *, council_url, query: str, with_region: b
         cells.append(_figure_cell("clusters", str(row.clusters)))
         html.append("".join(cells) + "</tr>")
     return mark_safe("\n".join(html))  # noqa: S308 - every value above is escaped
+
+
+# ---------------------------------------------------------------------------------------------
+# What each chart says about itself (drawn inside it) and where it can be downloaded
+# ---------------------------------------------------------------------------------------------
+
+EVENTS_SOURCE = (
+    "Inspection Burden Tracker: inspections published by Ofsted, CQC and HMI Probation, "
+    "and those councils record"
+)
+HOURS_SOURCE = "Inspection Burden Tracker: staff time logged by councils"
+
+# name: (title, what it counts: "events" or "hours"); the names are the charts' ids on the pages
+# and their addresses as files (/charts/<name>.svg and .png).
+DASHBOARD_CHARTS = {
+    "timeline": ("Timeline of formal inspections", "events"),
+    "hours-by-type": ("Staff hours by inspection type", "hours"),
+    "hours-by-team-and-phase": ("Staff hours by team and phase", "hours"),
+    "events-per-quarter": ("Events per quarter", "events"),
+    "regions-formal": ("Formal inspections per council, by region", "events"),
+    "regions-hours": ("Staff hours per council, by region", "hours"),
+}
+
+
+def period_words(date_from: date | None, date_to: date | None) -> str:
+    """The period in words: "1 December 2023 to 30 November 2026", "Since …", "All time"."""
+    if date_from and date_to:
+        return f"{date_from:%-d %B %Y} to {date_to:%-d %B %Y}"
+    if date_from:
+        return f"Since {date_from:%-d %B %Y}"
+    if date_to:
+        return f"Up to {date_to:%-d %B %Y}"
+    return "All time"
+
+
+def place_words(filters: BurdenFilters, place: str) -> str:
+    """The area and any family or type: "North West · ILACS (Ofsted)"."""
+    parts = [place]
+    if filters.family:
+        parts.append(FAMILY_LABELS.get(filters.family, filters.family))
+    if filters.inspection_type_id:
+        from .models import InspectionType
+
+        parts.append(
+            InspectionType.objects.filter(pk=filters.inspection_type_id)
+            .values_list("name", flat=True)
+            .first()
+            or ""
+        )
+    return " · ".join(part for part in parts if part)
+
+
+def chart_context(
+    name: str,
+    filters: BurdenFilters,
+    *,
+    place: str,
+    demo,
+    exact_hours: bool = True,
+    formal_only: bool = True,
+) -> charts.ChartContext:
+    """The title, scope, period, source and Demo mark of dashboard chart ``name``.
+
+    ``demo``: the scope's :class:`inspections.selectors.burden.DemoInScope`. Hours shown to a
+    user without exact figures cover whole financial years (``inspections.disclosure``), and
+    the period says so.
+    """
+    title, counts = DASHBOARD_CHARTS[name]
+    if name == "timeline" and not formal_only:
+        title = "Timeline of events"
+    period = period_words(filters.date_from, filters.date_to)
+    if counts == "hours" and not exact_hours:
+        start, end = disclosure.reporting_period(filters.date_from, filters.date_to)
+        period = (
+            f"financial years {disclosure.period_in_words(start, end)} (other councils' hours "
+            "only over whole years)"
+        )
+    return charts.ChartContext(
+        title=title,
+        scope=place_words(filters, place),
+        period=period,
+        source=HOURS_SOURCE if counts == "hours" else EVENTS_SOURCE,
+        is_demo=demo.hours if counts == "hours" else demo.events,
+    )

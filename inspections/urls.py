@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import charts as chart_views
 from .views import cluster_rules as rule_views
 from .views import clusters as cluster_views
 from .views import cost as cost_views
@@ -37,6 +38,9 @@ urlpatterns = [
         cluster_views.cluster_acknowledge,
         name="cluster-acknowledge",
     ),
+    # Each dashboard chart as a file, with the page's filters in the query string
+    path("charts/<slug:name>.svg", chart_views.chart_file, {"fmt": "svg"}, name="chart-svg"),
+    path("charts/<slug:name>.png", chart_views.chart_file, {"fmt": "png"}, name="chart-png"),
     # CSV downloads of what the pages show (same filters as the page, in the query string)
     path("exports/events.csv", export_views.export_csv, {"name": "events"}, name="export-events"),
     path(

@@ -100,6 +100,13 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
         "get": signed_in("ok", no_council="404", staff_no_permissions="404", viewer_b="404")
         | {"editor_b": "404"}
     },
+    # a chart of council A's hours does not exist for users who may not see them (as its page)
+    "chart-svg": {
+        "get": signed_in("404", viewer_a="ok", editor_a="ok", lga_officer="ok", administrator="ok")
+    },
+    "chart-png": {
+        "get": signed_in("404", viewer_a="ok", editor_a="ok", lga_officer="ok", administrator="ok")
+    },
     "export-summary": {"get": signed_in("ok")},
     "export-clusters": {"get": signed_in("ok")},
     # forecasts are made from public inspection dates: every signed-in user
@@ -291,6 +298,8 @@ def _url(name, world) -> str:
         "import-job-progress": [world["job"].pk],
         "import-upload": ["events"],
         "import-template": ["events"],
+        "chart-svg": ["hours-by-type"],
+        "chart-png": ["hours-by-type"],
     }.get(name, [])
     api_args = {
         "api:region-detail": [world["council"].region.slug],
@@ -309,7 +318,7 @@ def _url(name, world) -> str:
     if name.startswith("route:"):
         return "/" + name.removeprefix("route:").replace("^", "") + "no-such-thing/"
     url = reverse(name, args=args)
-    if name == "export-staff-time":
+    if name in ("export-staff-time", "chart-svg", "chart-png"):
         url += f"?council={world['council'].slug}"
     return url
 

@@ -92,6 +92,7 @@ __all__ = [
     "TimelineRow",
     "TypeHours",
     "events_by_family",
+    "demo_in_scope",
     "exact_hours",
     "events_per_quarter",
     "hours_by_team_and_phase",
@@ -772,6 +773,37 @@ def councils_with_demo(filters: BurdenFilters) -> set[int]:
         .distinct()
     )
     return with_demo
+
+
+@dataclass(frozen=True)
+class DemoInScope:
+    """Whether demo data is part of the figures of a scope: the charts' "Demo" mark."""
+
+    events: bool  # a demo event is among the events counted
+    hours: bool  # a demo event's hours or a demo staff-time entry is among the hours summed
+
+
+def demo_in_scope(filters: BurdenFilters) -> DemoInScope:
+    """Demo events and demo hours among the events of ``filters``: one query of two EXISTS."""
+
+    def compute():
+        in_scope = InspectionEvent.objects.filter(filters.events_q()).order_by()
+        demo_hours = StaffTime.objects.filter(event__in=in_scope.values("pk")).filter(
+            Q(is_demo=True) | Q(event__source=Source.DEMO)
+        )
+        flags = (
+            Council.objects.order_by()
+            .annotate(
+                demo_events=Exists(in_scope.filter(source=Source.DEMO)),
+                demo_hours=Exists(demo_hours),
+            )
+            .values_list("demo_events", "demo_hours")
+            .first()
+        )
+        # No council at all: no event either.
+        return DemoInScope(events=bool(flags and flags[0]), hours=bool(flags and flags[1]))
+
+    return _cached("demo-in-scope", filters, "all", compute)
 
 
 def league_table(

@@ -4,6 +4,7 @@ Views only read the filters from the URL, ask the burden selectors for the figur
 to the templates; every number comes from ``inspections.selectors.burden``.
 """
 
+import dataclasses
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,6 @@ from councils.models import Council, Region
 from .. import dashboard_cache, dashboard_charts, disclosure
 from ..dashboard_filters import BurdenFilterSet, filters_query, query_string, quick_periods
 from ..filters import filter_status, refuse_unknown_parameters
-from ..models import Family, InspectionType
 from ..selectors import burden
 from ..selectors.burden import BurdenFilters
 from . import cost as cost_views
@@ -39,7 +39,7 @@ DEFAULT_PERIOD = "3-years"
 VIEW_PARAMETERS = {"sort", "timeline"}
 
 
-def _with_default_period(params):
+def with_default_period(params):
     data = params.copy()
     if not _PERIOD_KEYS & set(data):
         start = {code: first for code, _, first in quick_periods(timezone.localdate())}
@@ -49,7 +49,7 @@ def _with_default_period(params):
 
 @login_required
 def national_dashboard(request):
-    filterset = BurdenFilterSet(_with_default_period(request.GET))
+    filterset = BurdenFilterSet(with_default_period(request.GET))
     refuse_unknown_parameters(filterset.form, request.GET, also=VIEW_PARAMETERS)
     filters = filterset.burden_filters()
     if filters and filters.council_id:
@@ -65,7 +65,7 @@ def national_dashboard(request):
 @login_required
 def region_dashboard(request, slug):
     region = get_object_or_404(Region, slug=slug)
-    data = _with_default_period(request.GET)
+    data = with_default_period(request.GET)
     data["region"] = region.slug
     filterset = BurdenFilterSet(data)
     refuse_unknown_parameters(filterset.form, request.GET, also=VIEW_PARAMETERS)
@@ -86,25 +86,10 @@ def _to_council_page(request, filterset, filters: BurdenFilters):
 
 def scope_label(filters: BurdenFilters, region: Region | None) -> str:
     """The filters in words: "Since 25 November 2023 · North West · ILACS (Ofsted)"."""
-    if filters.date_from and filters.date_to:
-        period = f"{filters.date_from:%-d %B %Y} to {filters.date_to:%-d %B %Y}"
-    elif filters.date_from:
-        period = f"Since {filters.date_from:%-d %B %Y}"
-    elif filters.date_to:
-        period = f"Up to {filters.date_to:%-d %B %Y}"
-    else:
-        period = "All time"
-    parts = [period, region.name if region else "England"]
-    if filters.family:
-        parts.append(dict(Family.choices).get(filters.family, filters.family))
-    if filters.inspection_type_id:
-        parts.append(
-            InspectionType.objects.filter(pk=filters.inspection_type_id)
-            .values_list("name", flat=True)
-            .first()
-            or ""
-        )
-    return " · ".join(part for part in parts if part)
+    period = dashboard_charts.period_words(filters.date_from, filters.date_to)
+    return f"{period} · " + dashboard_charts.place_words(
+        filters, region.name if region else "England"
+    )
 
 
 def _view_options(request) -> dict:
@@ -198,6 +183,96 @@ def _render(request, filterset, filters: BurdenFilters | None, *, region: Region
     return render(request, TEMPLATE, context, status=filter_status(filterset.form))
 
 
+def dashboard_chart(
+    name: str,
+    access: UserAccess,
+    filters: BurdenFilters,
+    *,
+    place: str,
+    formal_only: bool = True,
+    data=None,
+    download_params: dict[str, str] | None = None,
+):
+    """Dashboard chart ``name`` (a key of ``dashboard_charts.DASHBOARD_CHARTS``) for these
+    filters and this user, with its title, scope, period, source and Demo mark inside; None
+    where this user may not see it (another council's hours) or the scope has no such chart
+    (regions side by side are England's).
+
+    The pages and the chart files (``/charts/<name>.svg`` and ``.png``) both draw through here,
+    so a file shows what the page shows, under the same access and disclosure rules
+    (``councils/access.py``, ``inspections/disclosure.py``, applied by the burden selectors).
+    ``data``: the selector's answer when the page already has it. ``download_params``: the
+    query of the chart's file, when it is to be offered.
+    """
+    scope = filters
+    if name == "timeline":
+        scope = filters if filters.council_id else bounded_timeline(filters)
+        rows = data if data is not None else burden.timeline(scope, access, formal_only=formal_only)
+
+        def figure(context):
+            return dashboard_charts.timeline_figure(
+                rows, scope, formal_only=formal_only, chart_id=name, context=context
+            )
+
+    elif name == "hours-by-type":
+        rows = data if data is not None else burden.hours_by_type(filters, access)
+        if rows is None:
+            return None
+
+        def figure(context):
+            return dashboard_charts.hours_by_type_figure(rows, chart_id=name, context=context)
+
+    elif name == "hours-by-team-and-phase":
+        table = data if data is not None else burden.hours_by_team_and_phase(filters, access)
+        if table is None:
+            return None
+
+        def figure(context):
+            return dashboard_charts.team_phase_figure(table, chart_id=name, context=context)
+
+    elif name == "events-per-quarter":
+        quarters = data if data is not None else burden.events_per_quarter(filters, access)
+
+        def figure(context):
+            return dashboard_charts.quarters_figure(quarters, chart_id=name, context=context)
+
+    elif name in ("regions-formal", "regions-hours"):
+        if filters.region_id or filters.council_id:
+            return None
+        regions = data if data is not None else burden.regions_compared(filters, access)
+        draw = (
+            dashboard_charts.regions_figure
+            if name == "regions-formal"
+            else dashboard_charts.regions_hours_figure
+        )
+
+        def figure(context):
+            return draw(regions, chart_id=name, context=context)
+
+    else:
+        return None
+    exact = burden.exact_hours(scope, access)
+    counts_hours = dashboard_charts.DASHBOARD_CHARTS[name][1] == "hours"
+    # The timeline's demo mark follows the page's whole period (one query for the page).
+    demo_scope = filters if exact or not counts_hours else burden.reporting_filters(filters)
+    context = dashboard_charts.chart_context(
+        name,
+        scope,
+        place=place,
+        demo=burden.demo_in_scope(demo_scope),
+        exact_hours=exact,
+        formal_only=formal_only,
+    )
+    chart = figure(context)
+    if download_params is not None:
+        chart = dataclasses.replace(
+            chart,
+            download_path=reverse("chart-svg", args=[name]).removesuffix(".svg"),
+            download_query=query_string(download_params),
+        )
+    return chart
+
+
 def figures_html(
     access: UserAccess,
     filters: BurdenFilters,
@@ -242,6 +317,22 @@ def _figures(
     type_hours = burden.hours_by_type(filters, access)
     team_phase = burden.hours_by_team_and_phase(filters, access)
     quarters = burden.events_per_quarter(filters, access)
+    place = region.name if region else "England"
+    download_params = filters_query(
+        filters, region_slug=region.slug if region else "", timeline=timeline_param
+    )
+
+    def chart(name, data):
+        return dashboard_chart(
+            name,
+            access,
+            filters,
+            place=place,
+            formal_only=formal_only,
+            data=data,
+            download_params=download_params,
+        )
+
     context = {
         "filters": filters,
         "region": region,
@@ -259,9 +350,7 @@ def _figures(
         "medians": burden.region_medians(filters, access),
         "timeline_table_rows": dashboard_charts.timeline_table_rows(timeline_rows),
         "timeline_formal_only": formal_only,
-        "timeline_chart": dashboard_charts.timeline_figure(
-            timeline_rows, timeline_filters, formal_only=formal_only, chart_id="timeline"
-        ),
+        "timeline_chart": chart("timeline", timeline_rows),
         "timeline_bounded_from": (
             timeline_filters.date_from if timeline_filters != filters else None
         ),
@@ -270,15 +359,11 @@ def _figures(
         "timeline_formal_url": query_string(filters_query(filters, sort=sort_param))
         + "#timeline-section",
         "type_hours": type_hours,
-        "type_hours_chart": dashboard_charts.hours_by_type_figure(
-            type_hours, chart_id="hours-by-type"
-        ),
+        "type_hours_chart": type_hours is not None and chart("hours-by-type", type_hours),
         "team_phase": team_phase,
-        "team_phase_chart": dashboard_charts.team_phase_figure(
-            team_phase, chart_id="hours-by-team-and-phase"
-        ),
+        "team_phase_chart": team_phase is not None and chart("hours-by-team-and-phase", team_phase),
         "quarters": quarters,
-        "quarters_chart": dashboard_charts.quarters_figure(quarters, chart_id="events-per-quarter"),
+        "quarters_chart": chart("events-per-quarter", quarters),
         "sees_all_hours": access.sees_all_hours,
         "disclosure_note": disclosure.rule_in_words(access, filters.date_from, filters.date_to),
         "cost": cost_views.cost_context(filters, access, with_regions=region is None),
@@ -290,10 +375,8 @@ def _figures(
         regions = burden.regions_compared(filters, access)
         context.update(
             regions_compared=regions,
-            regions_chart=dashboard_charts.regions_figure(regions, chart_id="regions-formal"),
-            regions_hours_chart=dashboard_charts.regions_hours_figure(
-                regions, chart_id="regions-hours"
-            ),
+            regions_chart=chart("regions-formal", regions),
+            regions_hours_chart=chart("regions-hours", regions),
         )
     return context
 
@@ -332,6 +415,21 @@ def _council_burden(request, council: Council, event_filter, access: UserAccess)
     type_hours = burden.hours_by_type(council_filters, access)
     team_phase = burden.hours_by_team_and_phase(council_filters, access)
     quarters = burden.events_per_quarter(council_filters, access)
+    download_params = filters_query(
+        region_filters, council=council.slug, timeline=request.GET.get("timeline") or None
+    )
+
+    def chart(name, data):
+        return dashboard_chart(
+            name,
+            access,
+            council_filters,
+            place=council.name,
+            formal_only=formal_only,
+            data=data,
+            download_params=download_params,
+        )
+
     params = request.GET.copy()
     params.pop("page", None)
     params["timeline"] = "all"
@@ -349,21 +447,16 @@ def _council_burden(request, council: Council, event_filter, access: UserAccess)
             + query_string(filters_query(region_filters)),
             "timeline_formal_only": formal_only,
             "timeline_table_rows": dashboard_charts.timeline_table_rows(timeline_rows),
-            "timeline_chart": dashboard_charts.timeline_figure(
-                timeline_rows, council_filters, formal_only=formal_only, chart_id="timeline"
-            ),
+            "timeline_chart": chart("timeline", timeline_rows),
             "timeline_toggle_url": f"?{params.urlencode()}#timeline-section",
             "timeline_formal_url": f"?{formal_params.urlencode()}#timeline-section",
             "type_hours": type_hours,
-            "type_hours_chart": type_hours is not None
-            and dashboard_charts.hours_by_type_figure(type_hours, chart_id="hours-by-type"),
+            "type_hours_chart": type_hours is not None and chart("hours-by-type", type_hours),
             "team_phase": team_phase,
             "team_phase_chart": team_phase is not None
-            and dashboard_charts.team_phase_figure(team_phase, chart_id="hours-by-team-and-phase"),
+            and chart("hours-by-team-and-phase", team_phase),
             "quarters": quarters,
-            "quarters_chart": dashboard_charts.quarters_figure(
-                quarters, chart_id="events-per-quarter"
-            ),
+            "quarters_chart": chart("events-per-quarter", quarters),
             "cost": cost_views.cost_context(council_filters, access, with_regions=False),
             "filters": council_filters,
         },
@@ -387,7 +480,7 @@ def warm_default_views() -> int:
     regions = [None, *Region.objects.order_by("name")]
     for access in WARMED_FOR:
         for region in regions:
-            data = _with_default_period(QueryDict())
+            data = with_default_period(QueryDict())
             if region is not None:
                 data["region"] = region.slug
             filters = BurdenFilterSet(data).burden_filters()

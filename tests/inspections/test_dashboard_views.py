@@ -51,9 +51,10 @@ def _league_order(html: str) -> list[str]:
     return re.findall(r'data-council="([^"]+)"', table)
 
 
-def _svgs(html: str) -> list[ET.Element]:
-    """The dashboard charts on a page (other SVG, such as icons, is left alone)."""
-    charts = re.findall(r'<svg\b[^>]*class="app-chart".*?</svg>', html, re.S)
+def _svgs(html: str, variant: str = "wide") -> list[ET.Element]:
+    """The dashboard charts on a page (other SVG, such as icons, is left alone): each chart's
+    wide drawing, or its narrow one."""
+    charts = re.findall(rf'<svg\b[^>]*class="app-chart app-chart--{variant}".*?</svg>', html, re.S)
     return [ET.fromstring(svg) for svg in charts]
 
 
@@ -352,9 +353,12 @@ def test_the_council_pages_filters_apply_to_its_burden_section(client_for, edito
 def _check_charts(html: str, expected: set[str]):
     svgs = _svgs(html)
     assert {svg.get("id") for svg in svgs} == expected
-    for svg in svgs:
+    narrow = _svgs(html, "narrow")
+    assert {svg.get("id") for svg in narrow} == {f"{name}-narrow" for name in expected}
+    for svg in svgs + narrow:
         # the timeline holds links, so it is a labelled group rather than one image
-        assert svg.get("role") == ("group" if svg.get("id") == "timeline" else "img")
+        group = svg.get("id").removesuffix("-narrow") == "timeline"
+        assert svg.get("role") == ("group" if group else "img")
         summary_id = svg.get("aria-labelledby")
         summary = re.search(rf'id="{summary_id}">([^<]+)<', html)
         assert summary and summary[1].strip().endswith(".")
