@@ -238,13 +238,17 @@ def regions_figure(
         least = min(regions, key=lambda r: (r.formal_per_council, r.name))
         summary = (
             f"Formal inspections per council by region: the most in {most.name} "
-            f"({most.formal_per_council}), the fewest in {least.name} "
-            f"({least.formal_per_council})."
+            f"({charts.number(most.formal_per_council, 1)}), the fewest in {least.name} "
+            f"({charts.number(least.formal_per_council, 1)})."
         )
     else:
         summary = "Formal inspections per council by region: no councils."
     bars = [
-        charts.Bar(region.name, [region.formal_per_council], f"{region.formal_per_council}")
+        charts.Bar(
+            region.name,
+            [region.formal_per_council],
+            charts.number(region.formal_per_council, 1),
+        )
         for region in regions
     ]
     return charts.bar_chart(chart_id, bars, summary=summary, context=context)
