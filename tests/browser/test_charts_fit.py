@@ -157,7 +157,7 @@ def test_every_chart_fits_its_container_and_the_regions_bars_differ(page, world,
             widths = [bar["width"] for bar in formal["bars"]]
             drawn = [value for value in values if value > 0]
             assert len(drawn) == len(widths) >= 4, (values, widths)
-            pairs = sorted(zip(drawn, widths))
-            for (low, low_width), (high, high_width) in zip(pairs, pairs[1:]):
+            pairs = sorted(zip(drawn, widths, strict=True))
+            for (low, low_width), (high, high_width) in zip(pairs, pairs[1:], strict=False):
                 if high > low:
                     assert high_width > low_width + 1, f"bars of {low} and {high}: {pairs}"

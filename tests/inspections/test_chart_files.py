@@ -61,7 +61,8 @@ def _region_bars():
     values = [Decimal("12.5"), Decimal("3"), Decimal("7.25"), Decimal("0.5")]
     names = ["North West", "Yorkshire and the Humber", "East of England", "London"]
     return values, [
-        charts.Bar(name, [value], f"{value} a council") for name, value in zip(names, values)
+        charts.Bar(name, [value], f"{value} a council")
+        for name, value in zip(names, values, strict=True)
     ]
 
 
@@ -74,11 +75,11 @@ def test_every_bar_and_value_is_inside_the_drawing_and_in_proportion(variant):
     rects = _bars(svg)
     assert len(rects) == len(values)
     widths = [float(rect.get("width")) for rect in rects]
-    for rect, bar_width in zip(rects, widths):
+    for rect, bar_width in zip(rects, widths, strict=True):
         assert float(rect.get("x")) + bar_width <= width
     # different values, different lengths, in proportion (to the drawing's 0.1-unit precision)
     assert len(set(widths)) == len(widths)
-    for value, bar_width in zip(values, widths):
+    for value, bar_width in zip(values, widths, strict=True):
         assert bar_width / widths[0] == pytest.approx(float(value / values[0]), abs=0.01)
     # each value label starts after its bar and fits in the drawing (an upper estimate)
     values_text = [t for t in svg.iter(f"{SVG_NS}text") if t.get("class") == "app-chart__value"]
@@ -131,7 +132,9 @@ def test_a_column_and_a_timeline_chart_fit_both_widths(world):
         # year labels never overlap: each starts after the previous one ends
         xs = [float(t.get("x")) for t in labels]
         size = float(svg.get("font-size"))
-        assert all(b >= a + charts.text_width("2000", size) for a, b in zip(xs, xs[1:]))
+        assert all(
+            b >= a + charts.text_width("2000", size) for a, b in zip(xs, xs[1:], strict=False)
+        )
 
 
 # --- The files ------------------------------------------------------------------------------
