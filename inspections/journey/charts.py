@@ -16,7 +16,11 @@ MARKED = {"ilacs_monitoring_visit", "ilacs_focused_visit"}
 
 
 def journey_timeline_figure(
-    rows: Sequence[JourneyRow], events: dict[int, tuple[str, str, date]], *, chart_id: str
+    rows: Sequence[JourneyRow],
+    events: dict[int, tuple[str, str, date]],
+    *,
+    chart_id: str,
+    context: charts.ChartContext | None = None,
 ) -> charts.Chart:
     """One lane per council judged inadequate: a red band for each time inadequate, marks for
     the judgement, monitoring and focused visits and DfE intervention steps that followed.
@@ -86,10 +90,13 @@ def journey_timeline_figure(
         families=families,
         summary=summary,
         band_labels={"high": "Time inadequate"},
+        context=context,
     )
 
 
-def events_per_year_figure(scope: ScopeFigures, *, chart_id: str) -> charts.Chart:
+def events_per_year_figure(
+    scope: ScopeFigures, *, chart_id: str, context: charts.ChartContext | None = None
+) -> charts.Chart:
     """Events per year while inadequate and while good, side by side."""
     figures = scope.figures
     inadequate, good = figures.events_per_year_inadequate, figures.events_per_year_good
@@ -101,9 +108,7 @@ def events_per_year_figure(scope: ScopeFigures, *, chart_id: str) -> charts.Char
     else:
         summary = f"{scope.name}: not enough history to compare events a year."
     bars = [
-        charts.Bar(
-            "While inadequate", [inadequate or 0], "–" if inadequate is None else f"{inadequate}"
-        ),
-        charts.Bar("While good", [good or 0], "–" if good is None else f"{good}"),
+        charts.Bar("While inadequate", [inadequate or 0], charts.number(inadequate, 1)),
+        charts.Bar("While good", [good or 0], charts.number(good, 1)),
     ]
-    return charts.bar_chart(chart_id, bars, summary=summary)
+    return charts.bar_chart(chart_id, bars, summary=summary, context=context)

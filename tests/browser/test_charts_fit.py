@@ -161,3 +161,22 @@ def test_every_chart_fits_its_container_and_the_regions_bars_differ(page, world,
             for (low, low_width), (high, high_width) in zip(pairs, pairs[1:], strict=False):
                 if high > low:
                     assert high_width > low_width + 1, f"bars of {low} and {high}: {pairs}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_forecast_and_journey_charts_fit_and_carry_their_context(page, world, width):
+    today = date.today()
+    make_event(world.council_a, "ilacs_standard", today - timedelta(days=900))
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, "lga.officer")
+    for where, url, title in [
+        ("forecast", "/forecast/regions/north-west/", "Forecast inspection windows: North West"),
+        ("journey", "/inadequate-journey/", "Councils judged inadequate"),
+    ]:
+        page.goto(url)
+        found = page.evaluate(MEASURE)
+        _check_fit(where, width, found)
+        _check_tables(where, width, page.evaluate(TABLES))
+        assert any(title in chart["words"] for chart in found), (where, found[0]["words"][:200])
+        for chart in found:
+            assert "Source:" in chart["words"], (where, chart["id"])

@@ -72,7 +72,7 @@ def test_every_role_sees_the_same_forecast(request, client_for, forecast, counci
     page = body(region)
     assert '<svg xmlns="http://www.w3.org/2000/svg" id="forecast-timeline"' in page
     assert "Forecast inspection windows: North West" in page  # the title inside the chart
-    assert "Demo data included" in page  # Riverton's window rests on a demo event
+    assert "Demo: includes invented figures" in page  # Riverton's window rests on a demo event
     assert 'id="region-forecast-windows"' in page
     council = client.get(council_a.get_absolute_url())
     text = body(council)
