@@ -3,10 +3,14 @@
 Forecasts are public information, like inspection dates: every signed-in user sees them all.
 """
 
+import dataclasses
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from councils.models import Council, Region
 
@@ -70,17 +74,16 @@ def forecast_national(request):
     )
 
 
-@login_required
-def forecast_region(request, slug):
-    region = get_object_or_404(Region, slug=slug)
-    form, months = _horizon(request)
+def region_forecast(region: Region) -> dict:
+    """A region's forecast timeline (the chart) and what the page shows with it: its councils,
+    their windows, the clashes of the next 24 months by council, the period and the demo flag.
+    Forecasts are public: every signed-in user gets the same (the page and the chart file)."""
     councils = list(Council.objects.filter(region=region, is_active=True).order_by("name"))
     windows = selectors.windows_of([c.pk for c in councils])
     all_clashes = selectors.clash_rows(selectors.clashes_within(24, region=region), 24)
     by_council = {}
     for clash in all_clashes:
         by_council.setdefault(clash.council_id, []).append(clash)
-    clashes = selectors.clash_rows(selectors.clashes_within(months, region=region), months)
     as_of = selectors.forecast_as_of()
     start, end = selectors.forecast_period(as_of)
     is_demo = selectors.forecast_has_demo(region=region)
@@ -102,6 +105,29 @@ def forecast_region(request, slug):
         is_demo=is_demo,
         summary=summary,
     )
+    chart = dataclasses.replace(
+        chart,
+        download_path=reverse("chart-svg", args=["forecast-timeline"]).removesuffix(".svg"),
+        download_query=f"?{urlencode({'region': region.slug})}",
+    )
+    return {
+        "chart": chart,
+        "councils": councils,
+        "windows": windows,
+        "as_of": as_of,
+        "start": start,
+        "end": end,
+        "is_demo": is_demo,
+    }
+
+
+@login_required
+def forecast_region(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    form, months = _horizon(request)
+    clashes = selectors.clash_rows(selectors.clashes_within(months, region=region), months)
+    forecast = region_forecast(region)
+    councils, windows, end = forecast["councils"], forecast["windows"], forecast["end"]
     rows = [
         (council, window)
         for council in councils
@@ -117,10 +143,10 @@ def forecast_region(request, slug):
             "horizons": HORIZONS,
             "months": months,
             "clashes": clashes,
-            "chart": chart,
+            "chart": forecast["chart"],
             "window_rows": rows,
-            "as_of": as_of,
-            "has_demo": is_demo,
+            "as_of": forecast["as_of"],
+            "has_demo": forecast["is_demo"],
         },
         status=filter_status(form),
     )

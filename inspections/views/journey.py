@@ -1,7 +1,10 @@
 """The inadequate journey page: every council judged inadequate, what followed, the figures."""
 
+import dataclasses
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 
 from councils.access import access_for
 
@@ -67,18 +70,31 @@ def journey_context(
     }
 
 
+def journey_context_for_form(form: ScopeForm, access) -> dict:
+    """The page's journey for a valid scope form, each chart with its SVG and PNG files (the
+    chart files draw through here too: ``inspections.views.charts``)."""
+    place = form.place
+    journey = journey_context(
+        form.burden_filters(), access, place=place.name if place is not None else "England"
+    )
+    query = form.query()
+    for key, name in (("timeline_chart", "journey-timeline"),
+                      ("per_year_chart", "journey-events-per-year")):  # fmt: skip
+        journey[key] = dataclasses.replace(
+            journey[key],
+            download_path=reverse("chart-svg", args=[name]).removesuffix(".svg"),
+            download_query=f"?{query}" if query else "",
+        )
+    return journey
+
+
 @login_required
 def inadequate_journey(request):
     form = ScopeForm(request.GET)
     refuse_unknown_parameters(form, request.GET)
     context = {"form": form}
     if form.is_valid():
-        place = form.place
-        context["journey"] = journey_context(
-            form.burden_filters(),
-            access_for(request.user),
-            place=place.name if place is not None else "England",
-        )
+        context["journey"] = journey_context_for_form(form, access_for(request.user))
         context["query"] = form.query()
     return render(
         request,

@@ -230,3 +230,28 @@ def test_each_chart_on_a_page_offers_its_files_with_the_pages_filters(
     for link in links:
         response = client.get(link.replace("&amp;", "&"))
         assert response.status_code == 200, link
+
+
+def test_the_journey_and_forecast_charts_are_files_too(client_for, viewer_a, world):
+    client = client_for(viewer_a)
+    journey = client.get(reverse("inadequate-journey"), {"region": world.north_west.slug})
+    links = re.findall(r'href="(/charts/[^"]+)"', journey.text)
+    assert {re.match(r"/charts/([a-z-]+)\.", link)[1] for link in links} == {
+        "journey-timeline",
+        "journey-events-per-year",
+    }
+    for link in links:
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link
+        if link.split("?")[0].endswith(".svg"):
+            words = " ".join(_texts(ET.fromstring(response.content)))
+            assert "North West" in words and "Source:" in words
+        else:
+            assert response.content.startswith(PNG_MAGIC)
+    forecast = _file(client, "forecast-timeline", region=world.north_west.slug)
+    assert forecast.status_code == 200
+    assert "Forecast inspection windows: North West" in " ".join(
+        _texts(ET.fromstring(forecast.content))
+    )
+    assert _file(client, "forecast-timeline").status_code == 400  # which region?
+    assert _file(client, "journey-timeline", councl="x").status_code == 400
