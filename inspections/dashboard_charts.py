@@ -321,14 +321,26 @@ def _figure_cell(figure: str, text: str, extra_class: str = "") -> str:
     )
 
 
-def league_table_rows(rows: Sequence, *, council_url, query: str, with_region: bool) -> SafeString:
-    """The league table's rows; hidden hours read "not shown" (built here: up to 153 rows)."""
+def league_table_rows(
+    rows: Sequence,
+    *,
+    council_url,
+    query: str,
+    with_region: bool,
+    demo_councils: frozenset[int] | set[int] = frozenset(),
+) -> SafeString:
+    """The league table's rows; hidden hours read "not shown" (built here: up to 153 rows).
+
+    ``demo_councils``: councils whose figures include a demo event or demo hours; their row
+    carries a Demo tag (``inspections.selectors.burden.councils_with_demo``)."""
     html = []
+    demo_tag = ' <strong class="govuk-tag govuk-tag--grey" data-demo-row>Demo</strong>'
     for row in rows:
         cells = [
             f'<tr class="govuk-table__row" data-council="{escape(row.slug)}">'
             f'<th scope="row" class="govuk-table__header"><a class="govuk-link" '
-            f'href="{escape(council_url(row.slug))}{escape(query)}">{escape(row.name)}</a></th>'
+            f'href="{escape(council_url(row.slug))}{escape(query)}">{escape(row.name)}</a>'
+            f"{demo_tag if row.council_id in demo_councils else ''}</th>"
         ]
         if with_region:
             cells.append(f'<td class="govuk-table__cell">{escape(row.region_name)}</td>')

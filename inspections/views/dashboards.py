@@ -343,6 +343,7 @@ def _figures(
             council_url=dashboard_charts.url_maker("council-detail"),
             query=query_string(filters_query(filters)),
             with_region=region is None,
+            demo_councils=burden.councils_with_demo(filters),
         ),
         "league_headers": _sort_headers(
             filters, sort, region_slug="", timeline=timeline_param, columns=columns

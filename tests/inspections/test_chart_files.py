@@ -188,6 +188,9 @@ def test_a_chart_with_a_demo_figure_says_demo_on_the_page_and_in_the_file(
     page = client.get(reverse("region-dashboard", args=[region]), ALL_TIME).text
     svg = re.search(r'<svg\b[^>]*id="events-per-quarter".*?</svg>', page, re.S)[0]
     assert "Demo: includes invented figures" in svg
+    # the league table tags the councils whose figures include demo data
+    demo_rows = re.findall(r'data-council="([^"]+)"><th[^>]*>(?:(?!</th>).)*data-demo-row', page)
+    assert demo_rows == [world.lakeshire.slug]
 
 
 def test_a_chart_file_follows_the_pages_access_rules(client_for, viewer_a, editor_b, world):
