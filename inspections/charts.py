@@ -188,6 +188,15 @@ def text_width(text: str, font_size: float) -> float:
     return len(text) * font_size * 0.6
 
 
+def _fit_size(text: str, room: float, font_size: float) -> str:
+    """A ``font-size`` attribute that makes ``text`` fit ``room`` units ("" when it fits at
+    ``font_size``); never below 10 units, where wrapping is the better answer."""
+    width = text_width(text, font_size)
+    if width <= room:
+        return ""
+    return f' font-size="{_n(max(font_size * room / width, 10))}"'
+
+
 def _lines(lines: Sequence[str], x: float, y: float, size: float, step: float, extra="") -> str:
     return "".join(
         f'<text x="{_n(x)}" y="{_n(y + i * step)}" font-size="{_n(size)}" '
@@ -393,7 +402,8 @@ def bar_chart(
             else:
                 body.append(
                     f'<text x="{_n(label_width)}" y="{_n(y + 17)}" text-anchor="end" '
-                    f'fill="{TEXT_COLOUR}">{_e(bar.label)}</text>'
+                    f'fill="{TEXT_COLOUR}"{_fit_size(bar.label, label_width, font_size)}>'
+                    f"{_e(bar.label)}</text>"
                 )
                 bar_top = y + 4
                 y += 26
@@ -654,14 +664,15 @@ def timeline_chart(
             y_top = top + index * lane_height + label_row
             middle = y_top + row / 2
             if narrow:
-                label = wrap_text(lane.label, width - 16, font_size)[0]
                 body.append(
-                    f'<text x="8" y="{_n(y_top - 3)}" fill="{TEXT_COLOUR}">{_e(label)}</text>'
+                    f'<text x="8" y="{_n(y_top - 3)}" fill="{TEXT_COLOUR}"'
+                    f"{_fit_size(lane.label, width - 16, font_size)}>{_e(lane.label)}</text>"
                 )
             else:
                 body.append(
                     f'<text x="{label_width}" y="{_n(middle + 4)}" text-anchor="end" '
-                    f'fill="{TEXT_COLOUR}">{_e(lane.label)}</text>'
+                    f'fill="{TEXT_COLOUR}"{_fit_size(lane.label, label_width - 4, font_size)}>'
+                    f"{_e(lane.label)}</text>"
                 )
             # Longest first, so that a short cluster inside a long one stays visible on top.
             for band in sorted(lane.bands, key=lambda band: band.start - band.end):

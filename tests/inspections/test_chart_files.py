@@ -258,3 +258,19 @@ def test_the_journey_and_forecast_charts_are_files_too(client_for, viewer_a, wor
     )
     assert _file(client, "forecast-timeline").status_code == 400  # which region?
     assert _file(client, "journey-timeline", councl="x").status_code == 400
+
+
+def test_a_long_council_name_fits_its_lane_in_both_drawings():
+    name = "Bournemouth, Christchurch and Poole"
+    lane = charts.Lane(name)
+    from datetime import date
+
+    chart = charts.timeline_chart(
+        "t", [lane], start=date(2020, 1, 1), end=date(2026, 1, 1), families=[], summary="S."
+    )
+    for svg in (_chart(chart.svg), _chart(chart.svg_narrow)):
+        label = next(t for t in svg.iter(f"{SVG_NS}text") if t.text == name)
+        size = float(label.get("font-size") or svg.get("font-size"))
+        x = float(label.get("x"))
+        start = x - charts.text_width(name, size) if label.get("text-anchor") == "end" else x
+        assert start >= 0 and start + charts.text_width(name, size) <= _view_width(svg)
