@@ -243,8 +243,8 @@ def _framed(
         box = font_size * 1.3 * len(demo_lines) + 8
         longest = max(text_width(line, font_size) for line in demo_lines)
         head.append(
-            f'<g class="app-chart__demo"><rect x="0" y="{_n(y + 4)}" '
-            f'width="{_n(min(longest + 16, width))}" height="{_n(box)}" fill="#ffffff" '
+            f'<g class="app-chart__demo"><rect x="1" y="{_n(y + 4)}" '
+            f'width="{_n(min(longest + 16, width - 2))}" height="{_n(box)}" fill="#ffffff" '
             f'stroke="{DEMO_COLOUR}" stroke-width="2"/>'
             + "".join(
                 f'<text x="8" y="{_n(y + 4 + font_size + 3 + i * font_size * 1.3)}" '
