@@ -10,6 +10,7 @@ council's page. The file carries its title, area, period, source and any Demo ma
 picture. An unknown parameter, or a filter that cannot be read, answers 400 naming it.
 """
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.utils.text import slugify
@@ -17,42 +18,38 @@ from django.views.decorators.http import require_GET
 
 from councils.access import access_for
 from councils.models import Region
-from councils.resolver import CouncilNotResolved, council_for_filter
 
 from .. import dashboard_charts
 from ..dashboard_filters import BurdenFilterSet
 from ..evidence.bundle import svg_to_png
 from ..evidence.forms import ScopeForm
+from ..filters import refuse_unknown_parameters
 from .dashboards import dashboard_chart, with_default_period
 from .forecast import region_forecast
 from .journey import journey_context_for_form
 
-_DATE_PARTS = ("", "_day", "_month", "_year")
-PARAMETERS = frozenset(
-    {f"{name}{part}" for name in ("date_from", "date_to") for part in _DATE_PARTS}
-    | {"region", "family", "inspection_type", "council", "timeline"}
-)
-
-
-def _bad_request(message: str) -> HttpResponseBadRequest:
-    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-
-
-SCOPE_PARAMETERS = frozenset(
-    {f"{name}{part}" for name in ("date_from", "date_to") for part in _DATE_PARTS}
-    | {"region", "council"}
-)
 JOURNEY_CHARTS = {"journey-timeline": "timeline_chart", "journey-events-per-year": "per_year_chart"}
 FORECAST_CHARTS = {"forecast-timeline"}
 
 
-def _unknown(request, allowed: frozenset) -> HttpResponseBadRequest | None:
-    unknown = sorted(set(request.GET) - allowed)
-    if not unknown:
+class RegionForm(forms.Form):
+    """The one filter of a region's forecast chart."""
+
+    region = forms.ModelChoiceField(queryset=Region.objects.all(), to_field_name="slug")
+
+
+def _refused(form: forms.Form) -> HttpResponseBadRequest | None:
+    """400 naming each filter that cannot be read (unknown ones included, refused by
+    ``inspections.filters.refuse_unknown_parameters`` as on every filtered page)."""
+    if form.is_valid():
         return None
-    return _bad_request(
-        f"Unknown parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
-        f"This chart takes: {', '.join(sorted(allowed))}."
+    errors = " ".join(
+        f"{message}" if name == "__all__" else f"{name}: {message}"
+        for name, messages in form.errors.items()
+        for message in messages
+    )
+    return HttpResponseBadRequest(
+        f"The filters could not be read. {errors}", content_type="text/plain; charset=utf-8"
     )
 
 
@@ -70,15 +67,11 @@ def _file_response(chart, name: str, place: str, period: str, fmt: str) -> HttpR
 
 
 def _journey_file(request, name: str, fmt: str) -> HttpResponse:
-    refused = _unknown(request, SCOPE_PARAMETERS)
+    form = ScopeForm(request.GET)
+    refuse_unknown_parameters(form, request.GET)
+    refused = _refused(form)
     if refused:
         return refused
-    form = ScopeForm(request.GET)
-    if not form.is_valid():
-        errors = "; ".join(
-            f"{field}: {' '.join(messages)}" for field, messages in form.errors.items()
-        )
-        return _bad_request(f"The filters could not be read. {errors}")
     chart = journey_context_for_form(form, access_for(request.user))[JOURNEY_CHARTS[name]]
     data = form.cleaned_data
     period = f"{data.get('date_from') or 'start'}-to-{data.get('date_to') or 'now'}"
@@ -87,13 +80,12 @@ def _journey_file(request, name: str, fmt: str) -> HttpResponse:
 
 
 def _forecast_file(request, name: str, fmt: str) -> HttpResponse:
-    refused = _unknown(request, frozenset({"region"}))
+    form = RegionForm(request.GET)
+    refuse_unknown_parameters(form, request.GET)
+    refused = _refused(form)
     if refused:
         return refused
-    slug = request.GET.get("region", "")
-    region = Region.objects.filter(slug=slug).first() if slug else None
-    if region is None:
-        return _bad_request("region: give the slug of one of the nine regions.")
+    region = form.cleaned_data["region"]
     forecast = region_forecast(region)
     period = f"{forecast['start']}-to-{forecast['end']}"
     return _file_response(forecast["chart"], name, region.name, period, fmt)
@@ -108,34 +100,19 @@ def chart_file(request, name: str, fmt: str):
         return _forecast_file(request, name, fmt)
     if name not in dashboard_charts.DASHBOARD_CHARTS:
         raise Http404("No such chart")
-    refused = _unknown(request, PARAMETERS)
+    data = with_default_period(request.GET)
+    timeline = data.pop("timeline", [""])[-1]
+    filterset = BurdenFilterSet(data)
+    refuse_unknown_parameters(filterset.form, request.GET, also={"timeline"})
+    if timeline not in ("", "all"):
+        filterset.form.add_error(None, "timeline: leave it out, or give 'all' for every event.")
+    refused = _refused(filterset.form)
     if refused:
         return refused
-    data = with_default_period(request.GET)
-    council_value = data.pop("council", [""])[-1]
-    timeline = data.pop("timeline", [""])[-1]
-    if timeline not in ("", "all"):
-        return _bad_request("timeline: leave it out, or give 'all' for every event.")
-    council = None
-    if council_value:
-        try:
-            council = council_for_filter(council_value)
-        except CouncilNotResolved as error:
-            return _bad_request(f"council: {error}")
-        data["region"] = council.region.slug
-    filterset = BurdenFilterSet(data)
     filters = filterset.burden_filters()
-    if filters is None:
-        errors = "; ".join(
-            f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
-        )
-        return _bad_request(f"The filters could not be read. {errors}")
-    place = "England"
-    if council is not None:
-        filters = filters.but(council_id=council.pk)
-        place = council.name
-    elif filters.region_id:
-        place = filterset.form.cleaned_data["region"].name
+    council = filterset.form.cleaned_data.get("council")
+    region = filterset.form.cleaned_data.get("region")
+    place = council.name if council else region.name if region else "England"
     # As on the pages: formal inspections only, unless every event or a family or type is asked.
     formal_only = timeline != "all" and not (filters.family or filters.inspection_type_id)
     chart = dashboard_chart(
