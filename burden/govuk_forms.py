@@ -193,6 +193,10 @@ class GovukDateField(forms.DateField):
             if value.problem_parts == ["year"]:
                 raise self._invalid("year")
             raise self._invalid("invalid")
+        if isinstance(value, str) and not value.isascii():
+            # Django's date parsing reads any script's digits (２０２５-01-01 as 2025-01-01);
+            # the rule here is the digits 0 to 9 (burden.plausible).
+            raise self._invalid("invalid")
         try:
             return super().to_python(value)
         except ValidationError as exc:

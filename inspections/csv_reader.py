@@ -280,9 +280,14 @@ _MONTHS = {
     )
     for name in names
 }
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_DAY_FIRST = re.compile(r"(\d{1,2})([/\-.])(\d{1,2})\2(\d{4}|\d{2})(?: \d{1,2}:\d{2}(?::\d{2})?)?")
-_WORDS = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([a-z]+)\.?,?[\s\-]+(\d{4}|\d{2})")
+# re.ASCII: \d is 0 to 9 only (without it, ２０２５ or ٢٠٢٤ would be read as 2025 and 2024).
+_ISO = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", re.ASCII
+)
+_DAY_FIRST = re.compile(
+    r"(\d{1,2})([/\-.])(\d{1,2})\2(\d{4}|\d{2})(?: \d{1,2}:\d{2}(?::\d{2})?)?", re.ASCII
+)
+_WORDS = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([a-z]+)\.?,?[\s\-]+(\d{4}|\d{2})", re.ASCII)
 
 
 def _year(text: str) -> int:
@@ -319,7 +324,9 @@ def date_read(text: str) -> date:
 
 # --- Numbers -----------------------------------------------------------------------------------
 
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", re.ASCII)
+# A plain number in the digits 0 to 9 (Python's Decimal would also take ١٢ or １２).
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?", re.ASCII | re.I)
 
 
 def number_read(text: str) -> Decimal:
@@ -338,6 +345,11 @@ def number_read(text: str) -> Decimal:
                 "commas only between thousands, for example 1,234.50."
             )
         value = value.replace(",", "")
+    if not _PLAIN_NUMBER.fullmatch(value):
+        raise ValueReadError(
+            f"‘{text.strip()}’ is not a number. Write a plain number with the digits 0 to 9, "
+            "for example 37.5."
+        )
     try:
         number = Decimal(value)
     except InvalidOperation:

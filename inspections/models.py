@@ -14,6 +14,8 @@ from councils.models import Council
 # about 13 weeks); anything larger is a typing error, not an inspection.
 MAX_HOURS_PER_ENTRY = Decimal("10000")
 HOURS_RANGE_MESSAGE = f"Hours must be more than 0 and at most {MAX_HOURS_PER_ENTRY:,}."
+# One team of people in one phase: a council's whole children's services is a few hundred.
+MAX_PEOPLE = 1000
 
 
 class Family(models.TextChoices):

@@ -15,6 +15,7 @@ from councils.models import Council, Region
 from ..forecast.clashes import likelihood_label
 from ..forecast.models import ForecastClash
 from ..models import (
+    MAX_PEOPLE,
     Cluster,
     ImportJob,
     InspectionEvent,
@@ -22,6 +23,7 @@ from ..models import (
     InspectionType,
     StaffTime,
 )
+from .fields import StrictDateField, StrictDecimalField, StrictIdField, StrictWholeNumberField
 
 # --- Reference data --------------------------------------------------------------------------
 
@@ -100,14 +102,18 @@ class EventSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The code of one of the type's outcomes; empty or null when not recorded yet",
     )
-    on_site_start = serializers.DateField(
+    notified_on = StrictDateField(required=False, allow_null=True, help_text="Date notified")
+    published_on = StrictDateField(
+        required=False, allow_null=True, help_text="Date the report or letter was published"
+    )
+    on_site_start = StrictDateField(
         required=False,
         allow_null=True,
         help_text="First day on site. Leave out both on-site dates (or send null) and give "
         "published_on to have them estimated from the type's typical time to publication "
         "(dates_estimated is then true, until real dates are sent).",
     )
-    on_site_end = serializers.DateField(
+    on_site_end = StrictDateField(
         required=False, allow_null=True, help_text="Last day on site (see on_site_start)"
     )
     dates_estimated = serializers.BooleanField(
@@ -190,14 +196,16 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class StaffTimeSerializer(serializers.ModelSerializer):
-    event = serializers.PrimaryKeyRelatedField(
-        queryset=InspectionEvent.objects.all(), help_text="The event's id"
-    )
-    # Bounds and the message for them come from the model, as on the staff-time page.
-    hours = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
+    event = StrictIdField(queryset=InspectionEvent.objects.all(), help_text="The event's id")
+    # Digits 0 to 9; the range is the model's rule, with its message, as on the staff-time page.
+    hours = StrictDecimalField(
         help_text="Total hours for the team in this phase; more than 0 and at most 10,000",
+    )
+    people = StrictWholeNumberField(
+        minimum=1,
+        maximum=MAX_PEOPLE,
+        required=False,
+        help_text=f"How many people; 1 to {MAX_PEOPLE:,} (1 when left out)",
     )
 
     class Meta:

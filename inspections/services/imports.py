@@ -65,6 +65,7 @@ from ..exports import EVENT_HEADER, STAFF_TIME_HEADER, unneutralise
 from ..models import (
     HOURS_RANGE_MESSAGE,
     MAX_HOURS_PER_ENTRY,
+    MAX_PEOPLE,
     ImportJob,
     InspectionEvent,
     InspectionOutcome,
@@ -1058,10 +1059,6 @@ def _parse_hours(text: str) -> Decimal:
     if negative or not 0 < hours <= MAX_HOURS_PER_ENTRY:
         raise RowProblem("staff_hours", HOURS_RANGE_MESSAGE)
     return hours
-
-
-# One team of people in one phase: a council's whole children's services is a few hundred.
-MAX_PEOPLE = 1000
 
 
 def _parse_people(text: str) -> int:

@@ -233,3 +233,16 @@ def test_a_report_address_is_completed_or_left_empty_with_a_warning(written, url
     completed, warning = address_complete(written)
     assert completed == url
     assert bool(warning) == warned
+
+
+@pytest.mark.parametrize("text", ["２０２４-09-02", "٢٠٢٤-09-09", "3/٣/25", "٣ March 2025"])
+def test_a_date_in_another_scripts_digits_is_refused(text):
+    """Python's \\d and int() read any script's digits; the rule is the digits 0 to 9."""
+    with pytest.raises(ValueReadError):
+        date_read(text)
+
+
+@pytest.mark.parametrize("text", ["１２", "١٢", "1,٢٣٤.5", "nan", "Infinity"])
+def test_a_number_in_another_scripts_digits_is_refused(text):
+    with pytest.raises(ValueReadError):
+        number_read(text)
