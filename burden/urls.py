@@ -13,6 +13,12 @@ urlpatterns = [
     path("contact/", views.service_page, {"page": "contact"}, name="contact"),
     path("admin/", admin.site.urls),
     path("accounts/api-token/", api_token_page, name="api-token"),
+    # Before Django's own: the same page, which also ends a sign-in lockout (burden/views.py).
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("inspections.api.urls")),
     path("", include("councils.urls")),

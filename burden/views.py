@@ -1,6 +1,8 @@
 """Service-wide views that belong to no app: the health check and the pages every public
 service publishes (cookies, accessibility statement, privacy notice, contact), open to visitors."""
 
+from axes.utils import reset as axes_reset
+from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -35,3 +37,15 @@ SERVICE_PAGES = {
 def service_page(request, page: str):
     """One of the footer's pages (:data:`SERVICE_PAGES`); no sign-in needed."""
     return render(request, SERVICE_PAGES[page])
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Django's page for the new password from a reset e-mail. A password set here also ends
+    the user's sign-in lockout (django-axes): the lockout page tells a locked-out person to
+    reset their password, and without this the new password was refused for the rest of the
+    cool-off (30 minutes)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=self.user.get_username())
+        return response

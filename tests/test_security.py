@@ -229,3 +229,25 @@ def test_make_run_shows_the_styled_404_and_serves_static_files(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_password_reset_by_e_mail_ends_the_lockout(client, editor_a):
+    """The lockout page says to reset the password; the new password then signs in (it was
+    refused for the rest of the 30-minute cool-off)."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(client, "editor.a", "not-the-password")
+    assert _sign_in(client, "editor.a", factories.PASSWORD).status_code == 429
+
+    client.post(reverse("password_reset"), {"email": editor_a.email})
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", mail.outbox[-1].body)[1]
+    form_page = client.get(link, follow=True)
+    new_password = "a-new-and-long-password-7Qx"
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert done.status_code == 302
+
+    response = _sign_in(client, "editor.a", new_password)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(editor_a.pk)
