@@ -23,6 +23,21 @@ class Pagination(PageNumberPagination):
             return self.page_size
         return _whole(raw, self.page_size_query_param, self.max_page_size)
 
+    def get_paginated_response(self, data):
+        """The page, with its place in the list in the headers too: ``X-Total-Count`` and a
+        ``Link`` to the next and previous pages (RFC 8288), so a CSV page (which has no room for
+        them in its body) says that the list goes on."""
+        response = super().get_paginated_response(data)
+        response["X-Total-Count"] = str(self.page.paginator.count)
+        links = [
+            f'<{url}>; rel="{rel}"'
+            for rel, url in (("next", self.get_next_link()), ("prev", self.get_previous_link()))
+            if url
+        ]
+        if links:
+            response["Link"] = ", ".join(links)
+        return response
+
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param, "")
         if raw == "":

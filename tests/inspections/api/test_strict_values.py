@@ -88,3 +88,16 @@ def test_an_impossible_date_is_named_as_not_real(api_for, editor_a, council_a):
 def test_summary_dates_in_other_scripts_digits_are_refused(url, api_for, lga_officer):
     response = api_for(lga_officer).get(url, {"date_from": "２０２５-01-01"})
     assert response.status_code == 400
+
+
+def test_a_csv_page_says_the_list_goes_on(api_for, lga_officer, council_a):
+    from datetime import date, timedelta
+
+    from tests.factories import make_event
+
+    for week in range(3):
+        make_event(council_a, "ilacs_focused_visit", date(2025, 3, 3) + timedelta(weeks=week))
+    response = api_for(lga_officer).get(EVENTS, {"format": "csv", "page_size": 2})
+    assert response.status_code == 200
+    assert response["X-Total-Count"] == "3"
+    assert 'rel="next"' in response["Link"] and "page=2" in response["Link"]
