@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -14,6 +15,7 @@ from councils.models import Council
 # about 13 weeks); anything larger is a typing error, not an inspection.
 MAX_HOURS_PER_ENTRY = Decimal("10000")
 HOURS_RANGE_MESSAGE = f"Hours must be more than 0 and at most {MAX_HOURS_PER_ENTRY:,}."
+NOTES_MAX_CHARACTERS = 10_000
 # One team of people in one phase: a council's whole children's services is a few hundred.
 MAX_PEOPLE = 1000
 
@@ -150,7 +152,13 @@ class InspectionEvent(models.Model):
     theme = models.CharField(
         max_length=200, blank=True, help_text="For a JTAI deep dive, e.g. domestic abuse"
     )
-    notes = models.TextField(blank=True)
+    # Bounded so that every event can be exported and imported again (the CSV reader takes a
+    # cell of at most 131,072 characters): checked by the form, the API, imports and the admin.
+    notes = models.TextField(
+        blank=True,
+        max_length=NOTES_MAX_CHARACTERS,
+        validators=[MaxLengthValidator(NOTES_MAX_CHARACTERS)],
+    )
     report_url = models.URLField("report address", max_length=500, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.COUNCIL)
     source_reference = models.CharField(

@@ -624,3 +624,10 @@ def test_the_unique_rule_is_still_applied_to_an_imported_event_against_the_datab
     first = run(imports.EVENTS, csv_bytes(EVENT_HEADER, line, line), editor_a)
     assert not first.saved
     assert "repeats row 2" in first.errors[0].message
+
+
+def test_notes_longer_than_the_bound_are_refused_naming_the_row(editor_a, council_a):
+    line = a_row(council_a, notes="x" * 10_001)
+    result = run(imports.EVENTS, csv_bytes(EVENT_HEADER, line), editor_a)
+    assert not result.saved
+    assert result.errors[0].row == 2 and result.errors[0].column == "notes"

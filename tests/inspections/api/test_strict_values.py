@@ -101,3 +101,18 @@ def test_a_csv_page_says_the_list_goes_on(api_for, lga_officer, council_a):
     assert response.status_code == 200
     assert response["X-Total-Count"] == "3"
     assert 'rel="next"' in response["Link"] and "page=2" in response["Link"]
+
+
+def test_notes_are_bounded_so_every_event_can_be_imported_again(api_for, editor_a, council_a):
+    """2,000,000 characters of notes were saved, and the export could not be imported back."""
+    body = {
+        "council": council_a.slug,
+        "inspection_type": "ilacs_focused_visit",
+        "on_site_start": "2025-03-03",
+        "on_site_end": "2025-03-04",
+        "notes": "x" * 10_001,
+    }
+    response = _post_raw(api_for(editor_a), EVENTS, json.dumps(body))
+    assert response.status_code == 400 and "notes" in response.json()
+    body["notes"] = "x" * 10_000
+    assert _post_raw(api_for(editor_a), EVENTS, json.dumps(body)).status_code == 201
