@@ -129,6 +129,7 @@ def refuse_unknown_parameters(
         return
     unknown = unknown_parameters(form, query, also=also)
     form.errors  # noqa: B018 - validate first: add_error needs cleaned_data
+    _refuse_repeated_parameters(form, query, also=also)
     if not unknown:
         return
     quoted = [
@@ -144,6 +145,24 @@ def refuse_unknown_parameters(
         f"{names} {verb} of this page. Check the spelling, or remove "
         f"{'it' if len(unknown) == 1 else 'them'} from the address and choose the filters again.",
     )
+
+
+def _refuse_repeated_parameters(form: forms.Form, query, *, also: Iterable[str]) -> None:
+    """A filter of one value given twice (``council=manchester&council=bristol``) is refused
+    naming it: reading either one quietly would filter, and name a file, by a guess."""
+    if not hasattr(query, "getlist"):
+        return
+    single = [
+        name
+        for name in query
+        if len(query.getlist(name)) > 1
+        and (name in set(also) or not isinstance(form.fields.get(name), forms.MultipleChoiceField))
+    ]
+    for name in sorted(single)[:_MAX_NAMED]:
+        form.add_error(
+            name if name in form.fields else None,
+            f"‘{name[:_MAX_NAME_LENGTH]}’ is given more than once in the address: give it once.",
+        )
 
 
 def filter_status(form: forms.Form) -> int:

@@ -200,3 +200,26 @@ def test_an_unbound_form_is_left_alone():
     form = _DateForm()
     refuse_unknown_parameters(form, {})
     assert not form.is_bound and not form.errors
+
+
+@pytest.mark.parametrize("name", ["export-events", "export-staff-time", "export-summary"])
+def test_a_filter_given_twice_is_refused_by_name_not_read_as_either(
+    client_for, lga_officer, council_a, council_b, history, name
+):
+    """``council=a&council=b`` filtered (and named the file) by the last one, quietly."""
+    client = client_for(lga_officer)
+    response = client.get(f"{reverse(name)}?council={council_a.slug}&council={council_b.slug}")
+    assert_the_pattern(response, "‘council’ is given more than once", name)
+    assert "Content-Disposition" not in response
+
+
+def test_a_page_filter_given_twice_is_refused_by_name(client_for, lga_officer, council_a, history):
+    client = client_for(lga_officer)
+    for where, query in {
+        "the clusters list": "council=a&council=b",
+        "England's dashboard": "family=ilacs&family=area_send",
+        "England's forecast": "months=6&months=12",
+    }.items():
+        response = client.get(f"{pages(council_a)[where]}?{query}")
+        name = query.split("=")[0]
+        assert_the_pattern(response, f"‘{name}’ is given more than once", where)
