@@ -127,6 +127,7 @@ def refuse_unknown_parameters(
     """
     if not form.is_bound:
         return
+    also = set(also)  # read twice below
     unknown = unknown_parameters(form, query, also=also)
     form.errors  # noqa: B018 - validate first: add_error needs cleaned_data
     _refuse_repeated_parameters(form, query, also=also)
@@ -147,7 +148,7 @@ def refuse_unknown_parameters(
     )
 
 
-def _refuse_repeated_parameters(form: forms.Form, query, *, also: Iterable[str]) -> None:
+def _refuse_repeated_parameters(form: forms.Form, query, *, also: set[str]) -> None:
     """A filter of one value given twice (``council=manchester&council=bristol``) is refused
     naming it: reading either one quietly would filter, and name a file, by a guess."""
     if not hasattr(query, "getlist"):
@@ -156,7 +157,7 @@ def _refuse_repeated_parameters(form: forms.Form, query, *, also: Iterable[str])
         name
         for name in query
         if len(query.getlist(name)) > 1
-        and (name in set(also) or not isinstance(form.fields.get(name), forms.MultipleChoiceField))
+        and (name in also or not isinstance(form.fields.get(name), forms.MultipleChoiceField))
     ]
     for name in sorted(single)[:_MAX_NAMED]:
         form.add_error(

@@ -13,6 +13,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests import factories
+from tests.runserver import runserver
 
 pytestmark = pytest.mark.django_db
 
@@ -186,8 +187,6 @@ def test_make_run_serves_with_debug_off():
 
 @pytest.mark.integration
 def test_make_run_shows_the_styled_404_and_serves_static_files(tmp_path):
-    import socket
-    import time
     import urllib.error
     import urllib.request
 
@@ -200,24 +199,7 @@ def test_make_run_shows_the_styled_404_and_serves_static_files(tmp_path):
         subprocess.run(
             [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=300
         )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.5)
+    with runserver(env) as base:
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(base + "/no-such-page/", timeout=10)
         page = missing.value.read().decode()
@@ -226,9 +208,6 @@ def test_make_run_shows_the_styled_404_and_serves_static_files(tmp_path):
         assert "URLconf" not in page and "accounts/login/" not in page.split("<main")[-1]
         script = urllib.request.urlopen(base + "/static/app/js-enabled.js", timeout=10)
         assert script.status == 200 and b"js-enabled" in script.read()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_a_password_reset_by_e_mail_ends_the_lockout(client, editor_a):

@@ -8,12 +8,10 @@ IMMEDIATE transactions, three of the four answered 500 "database is locked".
 import http.cookiejar
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,6 +22,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import connection
+
+from tests.runserver import runserver
 
 ROOT = Path(__file__).resolve().parents[1]
 PEOPLE = 4
@@ -100,24 +100,7 @@ def test_four_simultaneous_sign_ins_on_a_file_sqlite_database_all_succeed(
     )  # fmt: skip
     assert journal.stdout.strip().splitlines()[-1] == "wal"
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.5)
+    with runserver(env, wait_seconds=120) as base:
         start = threading.Barrier(PEOPLE)
         results: dict = {}
         threads = [
@@ -128,7 +111,4 @@ def test_four_simultaneous_sign_ins_on_a_file_sqlite_database_all_succeed(
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     assert results == {f"person{n}": (200, True) for n in range(PEOPLE)}
