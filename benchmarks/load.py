@@ -15,7 +15,8 @@ posted back as it is) and the CPU time of the default England dashboard with its
 
 Environment: DATABASE_URL (default a local burden_bench), LOAD_BROKER_URL (Redis for the stack's
 broker and cache, default redis://127.0.0.1:6379/12), LOAD_PORT (8400), LOAD_USERS (50),
-LOAD_SECONDS (120), LOAD_SPAWN_RATE (5 users a second).
+LOAD_SECONDS (120), LOAD_SPAWN_RATE (5 users a second); LOAD_KEEP_DIR, a folder to keep the raw
+samples and the server's timing log in.
 """
 
 import contextlib
@@ -23,6 +24,7 @@ import json
 import os
 import random
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -110,6 +112,7 @@ class Stack:
             "CELERY_BEAT_SCHEDULE_FILE": str(self.log.parent / "celerybeat-schedule"),
             "SECRET_KEY": "load-benchmark-secret-key-not-for-use",
             "GUNICORN_ACCESS_LOG": "",
+            "GUNICORN_TIMING_LOG": str(self.log.parent / "timing.jsonl"),
         }
         env.pop("DEBUG", None)
         self.process = subprocess.Popen(
@@ -200,6 +203,64 @@ def endpoint_figures(samples: list) -> tuple[dict, dict]:
     for sample in samples:
         by_name.setdefault(sample[0], []).append(sample)
     return {name: figures(rows) for name, rows in sorted(by_name.items())}, figures(samples)
+
+
+def server_figures(timing_log: Path, since: float) -> dict:
+    """Per URL name, as the server saw it (burden/gunicorn_conf.py's timing log): requests, the
+    server's time from request to last byte (p50, p95) and the Python CPU time of the thread that
+    served it (median, p95, total), in ms, for requests started after ``since`` (epoch seconds).
+
+    The server's time left out of the client's is time spent queueing for a worker; the CPU
+    totals say which pages the two cores went on."""
+    from django.urls import Resolver404, resolve
+
+    rows: dict[str, list] = {}
+    if not timing_log.exists():
+        return {}
+    for line in timing_log.read_text().splitlines():
+        entry = json.loads(line)
+        if entry["at"] - entry["wall_ms"] / 1000 < since:
+            continue
+        try:
+            name = resolve(entry["path"]).url_name or entry["path"]
+        except Resolver404:
+            name = "(not found)"
+        rows.setdefault(f"{entry['method']} {name}", []).append(entry)
+    figures = {}
+    for name, entries in sorted(rows.items()):
+        wall = sorted(e["wall_ms"] for e in entries)
+        cpu = sorted(e["cpu_ms"] for e in entries)
+        figures[name] = {
+            "requests": len(entries),
+            "server_p50_ms": _percentile(wall, 0.50),
+            "server_p95_ms": _percentile(wall, 0.95),
+            "cpu_median_ms": _percentile(cpu, 0.50),
+            "cpu_p95_ms": _percentile(cpu, 0.95),
+            "cpu_total_s": round(sum(cpu) / 1000, 1),
+        }
+    return figures
+
+
+def process_cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by this machine's processes, by command name:
+    differences between two readings say where the cores went (gunicorn, celery, postgres,
+    locust, redis-server...). Processes that ended in between are missing from the later one."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    totals: dict[str, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            cmdline = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        joined = b" ".join(cmdline)
+        for marker in (b"gunicorn", b"celery", b"locust"):
+            if marker in joined:
+                name = marker.decode()
+        totals[name] = totals.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return totals
 
 
 def largest_staff_time_form() -> dict:
@@ -365,16 +426,34 @@ def main() -> None:
         with Stack(folder / "serve-prod.log"):
             sampler = LoadSampler()
             sampler.start()
+            cpu_before = process_cpu_seconds()
+            children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.monotonic()
             samples = run_locust(users_file, folder)
             wall = time.monotonic() - started
+            cpu_after = process_cpu_seconds()
+            # locust has ended by now: its CPU is that of this process's waited-for children.
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu_after["locust"] = (
+                children.ru_utime + children.ru_stime
+                - children_before.ru_utime - children_before.ru_stime
+            )  # fmt: skip
             sampler.stop.set()
+            server = server_figures(
+                folder / "timing.jsonl", min((s[3] - s[1] / 1000 for s in samples), default=0)
+            )
             load_after = os.getloadavg()
             # Measured after the load, the stack idle; a failure here keeps the load figures.
             try:
                 staff_time_form = largest_staff_time_form()
             except Exception as exc:  # noqa: BLE001
                 staff_time_form = {"error": repr(exc), "saves": False}
+            if os.environ.get("LOAD_KEEP_DIR"):  # the raw samples and timings, for a closer look
+                import shutil
+
+                for raw in ("samples.json", "timing.jsonl"):
+                    if (folder / raw).exists():
+                        shutil.copy(folder / raw, os.environ["LOAD_KEEP_DIR"])
             try:
                 cpu = cached_page_cpu()
             except Exception as exc:  # noqa: BLE001
@@ -412,6 +491,12 @@ def main() -> None:
             },
             "total": total,
             "endpoints": endpoints,
+            "server": server,
+            "cpu_seconds_by_process": {
+                name: round(cpu_after[name] - cpu_before.get(name, 0.0), 1)
+                for name in sorted(cpu_after)
+                if cpu_after[name] - cpu_before.get(name, 0.0) >= 0.5
+            },
             "staff_time_form_largest": staff_time_form,
             "cached_page_cpu_ms": cpu,
             "goals": goals,

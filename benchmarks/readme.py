@@ -293,12 +293,56 @@ def load(f: dict) -> str:
         f"{_header(f)} {f['users']} signed-in users (locust, {f['measured_seconds']} s after all "
         f"had started); {f['stack']}.\n\n"
         + _table(["endpoint", "requests", "req/s", "p50", "p95", "p99", "errors"], rows)
+        + _server(f)
         + f"\n\nGoals: p95 under {goals['p95_ms_under']} ms for all requests — "
         f"{_yes(goals['p95_met'])} ({_ms(f['total']['p95_ms'])}); 0 errors — "
         f"{_yes(goals['errors_met'])} ({f['total']['errors']}); a cached page under "
         f"{goals['cached_page_cpu_ms_under']} ms of CPU — {_yes(goals['cached_page_cpu_met'])} "
         f"(median CPU with its figures cached: {cpu}); any staff-time form saves — "
         f"{_yes(goals['staff_time_form_saves'])} ({_staff_time_form(form)})."
+    )
+
+
+def _server(f: dict) -> str:
+    """What the server saw (its own timing log): time from request to last byte, and the Python
+    CPU time of the thread that served it, per URL; then where the two CPUs went."""
+    server = f.get("server")
+    if not server:
+        return ""
+    rows = [
+        [
+            f"`{name}`",
+            _n(e["requests"]),
+            _ms(e["server_p50_ms"]),
+            _ms(e["server_p95_ms"]),
+            _ms(e["cpu_median_ms"]),
+            _ms(e["cpu_p95_ms"]),
+            f"{e['cpu_total_s']} s",
+        ]
+        for name, e in sorted(server.items(), key=lambda item: -item[1]["cpu_total_s"])
+    ]
+    by_process = ", ".join(
+        f"{name} {seconds} s"
+        for name, seconds in sorted(
+            f.get("cpu_seconds_by_process", {}).items(), key=lambda item: -item[1]
+        )
+    )
+    return (
+        "\n\nAs the server saw the same requests (and the sign-ins as users started): its time "
+        "from request to last byte, without the wait for a free worker, and the CPU time of the "
+        "thread that served each (gunicorn's timing log, `burden/gunicorn_conf.py`), most CPU "
+        "first.\n\n"
+        + _table(
+            ["URL", "requests", "server p50", "server p95", "CPU median", "CPU p95", "CPU total"],
+            rows,
+        )
+        + (
+            f"\n\nCPU seconds used during the run, by the processes alive at its end: "
+            f"{by_process} (PostgreSQL's connections that closed during the run are missing, "
+            "so its share is larger than this says)."
+            if by_process
+            else ""
+        )
     )
 
 

@@ -23,3 +23,30 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
+
+# Each request's server time and its thread's CPU time, one JSON line a request, when
+# GUNICORN_TIMING_LOG names a file (the load benchmark reads it: benchmarks/load.py).
+_timing_log = os.environ.get("GUNICORN_TIMING_LOG")
+if _timing_log:
+    import json
+    import time
+
+    def pre_request(worker, req):
+        req.timing_started = (time.monotonic(), time.thread_time())
+
+    def post_request(worker, req, environ, resp):
+        started = getattr(req, "timing_started", None)
+        if started is None:
+            return
+        line = json.dumps(
+            {
+                "path": req.path,
+                "method": req.method,
+                "status": resp.status_code,
+                "wall_ms": round((time.monotonic() - started[0]) * 1000, 1),
+                "cpu_ms": round((time.thread_time() - started[1]) * 1000, 1),
+                "at": time.time(),
+            }
+        )
+        with open(_timing_log, "a") as handle:
+            handle.write(line + "\n")

@@ -111,10 +111,11 @@ class ExportDecimalText(Func):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         # printf() writes NULL as 0.00, so NULL is tested first: the expression appears twice,
-        # and so do its parameters.
+        # and so do its parameters. '%%' is Django's way of writing a literal '%' beside
+        # parameters (with DEBUG on, the logged query is formatted with them).
         sql, params = compiler.compile(self.source_expressions[0])
         return (
-            f"CASE WHEN ({sql}) IS NULL THEN NULL ELSE printf('%.{self.places}f', {sql}) END",
+            f"CASE WHEN ({sql}) IS NULL THEN NULL ELSE printf('%%.{self.places}f', {sql}) END",
             (*params, *params),
         )
 

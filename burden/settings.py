@@ -295,6 +295,11 @@ if CACHE_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# After a write, England's and the regions' dashboards may show figures drawn up to this many
+# seconds before it (they say when they were drawn), so that a save somewhere in England does not
+# make every visitor draw them again (inspections.dashboard_cache). 0: drawn again at once, the
+# default without Redis (the embedded default serves one person, not a consultation deadline).
+DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 60 if CACHE_URL else 0)
 
 # --- Audit history (django-simple-history) -------------------------------------------------------
 # The admin shows each object's history; reverting from it is off, because it would save past

@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from inspections import services as inspection_services
+from inspections.admin_cache import ReferenceDataAdmin
+
 from .models import (
     Council,
     CouncilAlias,
@@ -13,7 +16,7 @@ from .models import (
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReferenceDataAdmin, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"slug": ["name"]}
@@ -26,7 +29,7 @@ class CouncilAliasInline(admin.TabularInline):
 
 
 @admin.register(Council)
-class CouncilAdmin(SimpleHistoryAdmin):
+class CouncilAdmin(ReferenceDataAdmin, SimpleHistoryAdmin):
     list_display = ["name", "gss_code", "dfe_number", "ofsted_urn", "region", "kind", "is_active"]
     list_filter = ["region", "kind", "is_active"]
     search_fields = ["name", "gss_code", "dfe_number", "ofsted_urn", "aliases__name"]
@@ -58,6 +61,7 @@ class CouncilAdmin(SimpleHistoryAdmin):
         for council in queryset.filter(is_active=True):
             council.is_active = False
             council.save(update_fields=["is_active"])  # one history row each
+        inspection_services.dashboards_changed()
         self.message_user(request, "Deactivated. Their events and history are kept.")
 
     inlines = [CouncilAliasInline]

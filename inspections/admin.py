@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .admin_audit import deleted_events_view, restore_event_view
+from .admin_cache import ReferenceDataAdmin
 from .admin_published import published_load_view
 from .cluster_forms import ClusterRuleForm
 from .cost import services as cost_services
@@ -27,7 +28,7 @@ class InspectionOutcomeInline(admin.TabularInline):
 
 
 @admin.register(InspectionType)
-class InspectionTypeAdmin(admin.ModelAdmin):
+class InspectionTypeAdmin(ReferenceDataAdmin, admin.ModelAdmin):
     list_display = [
         "name",
         "code",
@@ -45,7 +46,7 @@ class InspectionTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(InspectionOutcome)
-class InspectionOutcomeAdmin(admin.ModelAdmin):
+class InspectionOutcomeAdmin(ReferenceDataAdmin, admin.ModelAdmin):
     list_display = ["label", "code", "inspection_type", "sort_order"]
     list_filter = ["inspection_type__family", "inspection_type"]
     search_fields = ["label", "code"]
@@ -123,10 +124,16 @@ class StaffTimeAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["event"]
     list_select_related = ["event__council", "event__inspection_type"]
 
-    # Hours changed here bypass the services: re-check the council so its clusters' totals follow.
+    # Hours changed here bypass the services: re-check the council so its clusters' totals follow
+    # (both councils, when the entry is moved to another council's event).
     def save_model(self, request, obj, form, change):
+        moved_from = form.initial.get("event") if change and "event" in form.changed_data else None
         super().save_model(request, obj, form, change)
         services.council_changed(obj.event.council_id)
+        if moved_from is not None:
+            previous = InspectionEvent.objects.filter(pk=moved_from).values("council_id").first()
+            if previous and previous["council_id"] != obj.event.council_id:
+                services.council_changed(previous["council_id"])
 
     def delete_model(self, request, obj):
         council_id = obj.event.council_id
@@ -229,6 +236,6 @@ class CostRateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferenceFigure)
-class ReferenceFigureAdmin(admin.ModelAdmin):
+class ReferenceFigureAdmin(ReferenceDataAdmin, admin.ModelAdmin):
     list_display = ["label", "amount", "per", "family", "source_date", "is_active"]
     list_filter = ["family", "is_active"]

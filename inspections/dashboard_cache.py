@@ -13,9 +13,19 @@ Two rules keep a write from making every visitor draw the page again at once:
 - **one drawer at a time**: the first visitor to miss takes a short lock and draws; the others,
   meanwhile, are shown the figures of the previous generation (at most :data:`STALE_SECONDS`
   old), so a write costs one drawing of each page, not one per visitor;
-- **warmed after writes**: ``inspections.tasks.warm_dashboards`` draws the default views
-  (England and each region, last three years, for LGA officers and for users who see no
-  council's hours) in the worker as soon as a write commits, so those are never cold.
+- **drawn again at most once a refresh window** (England's and the regions' figures: a window
+  lasts settings.DASHBOARD_REFRESH_SECONDS, a minute by default, :func:`window`): every
+  dashboard drawn in a window uses the write generation taken when the window began, so its
+  figures are computed once and shared by every visibility class and filter, however many
+  writes come meanwhile, and the page says from when they are. Without it, at a consultation
+  deadline with a save every second or two somewhere in England, every visitor of every
+  visibility class drew England's figures again, and recomputed them (0.2-0.6 s of CPU, as much
+  again in PostgreSQL): 50 people got 3 pages a second (benchmarks/load.py, issue #14). A
+  council's own page and an event's page never lag: they show a save at once;
+- **warmed after writes**: ``inspections.tasks.warm_dashboards`` takes a new window and draws
+  the default views (England and each region, last three years, for LGA officers and for users
+  who see no council's hours) in the worker after the first write of a window (one warm-up a
+  window, however many writes), so those are never cold.
 """
 
 from __future__ import annotations
@@ -24,9 +34,11 @@ import hashlib
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 
-from .selectors.burden import cache_generation
+from .selectors.burden import cache_generation, current_generation, generation_text
+from .services import COUNCIL_WRITTEN_AT_KEY
 
 # The figures of an earlier generation may be shown while another visitor draws the new ones.
 STALE_SECONDS = 120
@@ -39,25 +51,85 @@ def _key(name: str, parts: tuple) -> str:
     return f"{name}:{digest}"
 
 
-def rendered(name: str, parts: tuple, draw: Callable[[], str]) -> str:
+def lag_seconds() -> int:
+    """How long after a write England's and the regions' figures may still be those drawn
+    before it, in seconds (settings.DASHBOARD_REFRESH_SECONDS; 0: drawn again at once)."""
+    return max(0, int(getattr(settings, "DASHBOARD_REFRESH_SECONDS", 0)))
+
+
+WINDOW_KEY = "dashboards:window"
+
+
+def window(*, roll: bool = False) -> tuple[int, float]:
+    """The refresh window England's and the regions' dashboards are drawn in: the write
+    generation they use and when it was taken (epoch seconds). A window lasts
+    :func:`lag_seconds`; the first visitor after it takes the current generation, so however
+    many writes come meanwhile, each dashboard's figures are computed once a window (and shared
+    by every visibility class and filter that reads them). ``roll``: take the current
+    generation now (the warm-up, which then draws the default views)."""
+    lag = lag_seconds()
+    now = time.time()
+    if lag > 0 and not roll:
+        taken = cache.get(WINDOW_KEY)
+        if taken is not None and now - taken[1] < lag:
+            return taken
+    taken = (current_generation(), now)
+    if lag > 0:
+        cache.set(WINDOW_KEY, taken, timeout=TIMEOUT)
+    return taken
+
+
+def council_written_since(council_id: int, moment: float) -> bool:
+    """Whether the council's events or staff time were written after ``moment`` (epoch
+    seconds), as far as the cache knows (no time known: not since the cache began, or while
+    it was unreachable, when the outbox makes every figure stale later)."""
+    written_at = cache.get(COUNCIL_WRITTEN_AT_KEY.format(council_id=council_id))
+    return written_at is not None and written_at >= moment
+
+
+def rendered(
+    name: str,
+    parts: tuple,
+    draw: Callable[[], str],
+    *,
+    lag_seconds: int = 0,
+    generation=None,
+    earlier_while_drawing: bool = True,
+) -> str:
     """The HTML that ``draw()`` returns for these ``parts``, cached under the write generation.
 
     ``parts`` must hold everything the HTML depends on (filters, sort, visibility class...).
+    ``lag_seconds``: after a write, HTML drawn less than this many seconds ago is still shown
+    (the HTML must then say when it was drawn). ``generation``:
+    what to key on in place of the write generation (a council's own page keys its parts on
+    ``selectors.burden.council_generation``, which writes to other councils leave; the
+    dashboards on their window's). ``earlier_while_drawing``: while another visitor draws, show
+    the last drawing (at most :data:`STALE_SECONDS` old) rather than draw too (False for a
+    council's own page, which never shows a drawing from before a save to it).
     """
     key = _key(name, parts)
-    generation = cache_generation()
+    if generation is None:
+        generation = cache_generation()
+    generation = generation_text(generation)
     fresh_key = f"rendered:{generation}:{key}"
     html = cache.get(fresh_key)
     if html is not None:
         return html
+    latest = None
+    if lag_seconds > 0:
+        latest = cache.get(f"rendered-latest:{key}")
+        if latest is not None and time.time() - latest[0] < lag_seconds:
+            return latest[1]
     if cache.add(f"rendered-lock:{generation}:{key}", 1, timeout=LOCK_SECONDS):
         html = draw()
         cache.set_many(
             {fresh_key: html, f"rendered-latest:{key}": (time.time(), html)}, timeout=TIMEOUT
         )
         return html
+    if not earlier_while_drawing:
+        return draw()
     # Someone else is drawing this generation's figures: show the last ones drawn, if recent.
-    latest = cache.get(f"rendered-latest:{key}")
+    latest = latest or cache.get(f"rendered-latest:{key}")
     if latest is not None and time.time() - latest[0] <= STALE_SECONDS:
         return latest[1]
     return draw()

@@ -304,6 +304,13 @@ class StaffTime(models.Model):
             ),
             models.CheckConstraint(condition=Q(people__gte=1), name="staff_people_at_least_one"),
         ]
+        indexes = [
+            # "Do this event's hours include demo entries?", asked of every event a list or an
+            # export shows: answered from this index alone, without reading the entries.
+            models.Index(
+                fields=["event"], condition=Q(is_demo=True), name="staff_time_demo_by_event"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.hours} h – {self.get_team_display()} – {self.get_phase_display()}"

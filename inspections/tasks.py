@@ -54,16 +54,18 @@ def dashboards_invalidate_later() -> None:
 
 
 @shared_task(ignore_result=True, time_limit=300, soft_time_limit=240)
-def warm_dashboards(generation: int) -> int:
-    """Draw the default dashboards of this write generation before anyone asks for them.
+def warm_dashboards(generation: int | None = None) -> int:
+    """Draw the default dashboards of the current write generation before anyone asks for them.
 
-    Skipped when another write has bumped the generation since (its own warm-up follows), so a
-    burst of writes costs one drawing. Safe to run twice: the second finds everything cached.
+    With a ``generation`` (one warm-up a write, no refresh interval), skipped when another write
+    has bumped it since (its own warm-up follows), so a burst of writes costs one drawing.
+    Without (one warm-up a refresh interval), draws whatever generation is current. Safe to run
+    twice: the second finds everything cached. Returns the pages drawn or found drawn.
     """
     from .selectors.burden import cache_generation
     from .views.dashboards import warm_default_views
 
-    if cache_generation() != generation:
+    if generation is not None and cache_generation() != generation:
         return 0
     return warm_default_views()
 

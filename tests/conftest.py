@@ -1,4 +1,5 @@
 import os
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck
@@ -51,6 +52,54 @@ def tasks_run_eagerly_unless_integration(request):
     app.conf.task_always_eager = previous
 
 
+@contextmanager
+def rolled_back_at_end(django_db_blocker):
+    """Data set up once for a class or module of (non-transactional) tests, then rolled back.
+
+    Use in a class- or module-scoped fixture: what is made inside stays in one open transaction;
+    each test's own transaction (pytest-django's `db`) is a savepoint inside it, rolled back when
+    the test ends, so every test starts from the same data; the whole is rolled back at the end
+    of the scope. Tasks run eagerly meanwhile, as in every non-integration test.
+    """
+    from django.db import transaction
+
+    from burden.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="module")
+def council_register(django_db_setup, django_db_blocker):
+    """The real council register as `make run` loads it (153 councils, aliases, joint services),
+    loaded once for the module that asks for it (0.5-3 s a load) and rolled back at its end.
+
+    Only for modules whose every database test asks for it: a test that does not, running after
+    one that did, would find the register there too.
+    """
+    from councils.services import council_register_load
+
+    with rolled_back_at_end(django_db_blocker):
+        council_register_load()
+        yield
+
+
+@pytest.fixture(autouse=True)
+def dashboards_show_each_write_at_once(settings):
+    """Dashboards are drawn again after every write, as without Redis: the refresh interval
+    (settings.DASHBOARD_REFRESH_SECONDS, on with Redis) has tests of its own."""
+    settings.DASHBOARD_REFRESH_SECONDS = 0
+
+
 @pytest.fixture(autouse=True)
 def cache_starts_empty():
     """Every test starts with an empty cache.
@@ -60,7 +109,10 @@ def cache_starts_empty():
     """
     from django.core.cache import cache
 
+    from inspections.selectors.burden import memo_forget
+
     cache.clear()
+    memo_forget()
 
 
 @pytest.fixture

@@ -1,16 +1,35 @@
 """Small builders for test data: plain functions, explicit arguments, real database rows."""
 
+import functools
 import importlib
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from councils.models import Council, CouncilMembership, LgaOfficer, Region
 from inspections import services
 from inspections.models import CostRate, InspectionEvent, InspectionType, StaffTime
 
 PASSWORD = "a-test-password-123"
+
+
+def _password_hash() -> str:
+    """PASSWORD hashed by the first of the current PASSWORD_HASHERS, once per list of hashers.
+
+    Users are stored with this hash rather than hashed anew each (PBKDF2 takes about 0.3 s a
+    hash, and the suite creates thousands of users); signing in with PASSWORD still checks a real
+    hash. Keyed by the hashers because tests that sign in often switch to MD5 (`settings`
+    fixture), which cannot check a PBKDF2 hash, nor the project's hashers an MD5 one.
+    """
+    return _password_hash_by(tuple(settings.PASSWORD_HASHERS))
+
+
+@functools.cache
+def _password_hash_by(hashers: tuple[str, ...]) -> str:
+    return make_password(PASSWORD)
 
 
 def ensure_reference_data():
@@ -58,10 +77,10 @@ def make_council(name, *, region=None, gss=None, dfe=None, urn=None, population=
 
 
 def make_user(username, *, council=None, role=None, lga=False, admin=False):
-    user = get_user_model().objects.create_user(
+    user = get_user_model().objects.create(
         username=username,
         email=f"{username}@example.org",
-        password=PASSWORD,
+        password=_password_hash(),
         is_staff=admin,
         is_superuser=admin,
     )

@@ -66,3 +66,28 @@ def test_page_number_writes_counts_whole_and_medians_as_they_fall():
     assert nf.page_number(D("2.5")) == "2.5"
     assert nf.page_number(D("1204.25")) == "1,204.3"
     assert nf.page_number(None, blank="–") == "–"
+
+
+@pytest.mark.django_db
+def test_the_database_writes_the_same_text_with_the_queries_logged():
+    """With DEBUG on, Django formats each logged query with its parameters: a literal '%' in
+    the SQL (SQLite's printf) raised TypeError, so no events CSV downloaded in development."""
+    from django.db import connection
+    from django.db.models import Value
+    from django.db.models.fields import DecimalField
+    from django.test.utils import CaptureQueriesContext
+
+    from councils.models import Region
+
+    Region.objects.create(name="Somewhere", code="E12000099", slug="somewhere")
+    with CaptureQueriesContext(connection):  # the debug cursor, as DEBUG on uses
+        written = (
+            Region.objects.annotate(
+                text=nf.export_decimal_sql(
+                    Value(D("309.845"), output_field=DecimalField(max_digits=9, decimal_places=3))
+                )
+            )
+            .values_list("text", flat=True)
+            .get()
+        )
+    assert written == "309.85"

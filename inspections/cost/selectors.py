@@ -38,7 +38,7 @@ from councils.access import UserAccess
 from councils.models import Council, Region
 
 from .. import disclosure
-from ..models import InspectionEvent, Source, StaffTime, StaffTimeRollup, Team
+from ..models import InspectionEvent, StaffTimeRollup, Team
 from ..selectors import burden
 from ..selectors.burden import BurdenFilters
 from .models import CostRate, ReferenceFigure
@@ -270,13 +270,7 @@ def _cube(filters: BurdenFilters) -> _Cube:
             (council_id, team, int(fy)): (burden._decimal(hours), pounds(cost))
             for council_id, team, fy, hours, cost in rows
         }
-        demo = frozenset(
-            StaffTime.objects.filter(filters.events_q("event__"))
-            .filter(Q(is_demo=True) | Q(event__source=Source.DEMO))
-            .order_by()
-            .values_list("event__council_id", flat=True)
-            .distinct()
-        )
+        demo = burden.councils_with_demo_hours(filters)
         own: dict[int, set[str]] = defaultdict(set)
         with_hours = {(council_id, team) for council_id, team, _ in cells}
         for rate in rates:
@@ -355,14 +349,7 @@ class _Published:
 
     def cost(self, **match) -> Decimal | None:
         fields = ("region_id", "inspection_type_id", "financial_year", "team", "phase")
-        chosen = [
-            cell
-            for cell in self.hours.publishable
-            if all(
-                getattr(cell, name) in (want if isinstance(want, set) else {want})
-                for name, want in match.items()
-            )
-        ]
+        chosen = self.hours.matching(**match)
         if not chosen:
             return None if self.hours.withheld_any(**match) else ZERO
         keys = [tuple(getattr(cell, name) for name in fields) for cell in chosen]

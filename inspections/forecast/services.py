@@ -30,6 +30,7 @@ from councils.models import Council
 
 from ..models import InspectionEvent, Notice, Source
 from ..outbox import outbox_record
+from ..services import clusters_or_forecast_changed
 from ..services.clusters import alert_recipients, emails_send, rules_active
 from . import FORECAST_ALL_TASK
 from .clashes import HORIZONS, LIKELY, Clash, ClashRule, find_clashes, members_of
@@ -188,6 +189,7 @@ def forecast_recompute(
         ForecastWindow.objects.bulk_create(windows, batch_size=500)
         result.windows = len(windows)
         _clashes_store(found, councils, as_of, alert=alert, result=result)
+        clusters_or_forecast_changed(clusters=False)
     return result
 
 

@@ -8,6 +8,7 @@ figures). Neither needs Redis to be up: a save stands whatever happens after it.
 """
 
 import logging
+import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -23,12 +24,25 @@ from ..workdays import working_days
 logger = logging.getLogger(__name__)
 
 DASHBOARD_GENERATION_KEY = "dashboards:generation"
+# Bumped when clusters or forecasts are written (by the worker's re-checks and recomputations,
+# after the write that caused them has bumped DASHBOARD_GENERATION_KEY): the council page's
+# cached clusters and forecast are keyed on both.
+DERIVED_GENERATION_KEY = "dashboards:derived-generation"
+# Bumped by a write that may change every council's pages (cost rates, demo data, a load of
+# published history, a change recorded while the cache was down); a write to one council's
+# events or staff time bumps that council's COUNCIL_GENERATION_KEY instead. A council's own
+# page is keyed on both (``selectors.burden.council_generation``), so a save in one council
+# does not make every other council's page be drawn again.
+WIDE_GENERATION_KEY = "dashboards:wide-generation"
+COUNCIL_GENERATION_KEY = "dashboards:council-generation:{council_id}"
+# When a council's events or staff time were last written (epoch seconds): its page's burden
+# section reads the dashboards' shared figures unless it changed since they were taken.
+COUNCIL_WRITTEN_AT_KEY = "dashboards:council-written-at:{council_id}"
 RECHECK_COUNCIL_TASK = "inspections.tasks.recheck_council"
 RECHECK_COUNCILS_QUIETLY_TASK = "inspections.tasks.recheck_councils_quietly"
 DASHBOARDS_INVALIDATE_TASK = "inspections.tasks.dashboards_invalidate_later"
 WARM_DASHBOARDS_TASK = "inspections.tasks.warm_dashboards"
-# A short delay lets a burst of writes end before one warm-up follows them.
-WARM_AFTER_SECONDS = 1
+WARM_QUEUED_KEY = "dashboards-warm-queued"
 
 
 def dashboards_invalidate() -> bool:
@@ -38,17 +52,41 @@ def dashboards_invalidate() -> bool:
     ``CACHES``): the bump is then recorded in the outbox, so that figures cached before an
     outage are not served after it.
     """
+    return _generation_bump(DASHBOARD_GENERATION_KEY) and _generation_bump(WIDE_GENERATION_KEY)
+
+
+def councils_invalidate(council_ids: Iterable[int]) -> bool:
+    """Make England's and the regions' cached figures stale, and these councils' own pages
+    (their events, totals and burden section), but no other council's page.
+
+    Returns False when the cache could not be reached, as :func:`dashboards_invalidate`.
+    """
+    bumped = _generation_bump(DASHBOARD_GENERATION_KEY)
+    now = time.time()
+    for council_id in sorted(set(council_ids)):
+        bumped = _generation_bump(COUNCIL_GENERATION_KEY.format(council_id=council_id)) and bumped
+        cache.set(COUNCIL_WRITTEN_AT_KEY.format(council_id=council_id), now, timeout=None)
+    return bumped
+
+
+def generation_start() -> int:
+    """A new generation's first number: the clock in microseconds, so that it is greater than
+    any number an earlier generation of the same key reached (a write a microsecond would be
+    needed to catch up), and a key lost from the cache never repeats an earlier number."""
+    return time.time_ns() // 1000
+
+
+def _generation_bump(key: str) -> bool:
     try:
-        bumped = cache.incr(DASHBOARD_GENERATION_KEY)
+        bumped = cache.incr(key)
     except ValueError:  # no generation yet
-        bumped = cache.add(DASHBOARD_GENERATION_KEY, 1, timeout=None) or cache.get(
-            DASHBOARD_GENERATION_KEY
-        )
+        bumped = cache.add(key, generation_start(), timeout=None) or cache.get(key)
     return bumped is not None and bumped is not False
 
 
-def _dashboards_invalidate_or_record() -> None:
-    if not dashboards_invalidate():
+def _dashboards_invalidate_or_record(council_ids: Iterable[int] | None = None) -> None:
+    bumped = dashboards_invalidate() if council_ids is None else councils_invalidate(council_ids)
+    if not bumped:
         logger.warning("The cache is unreachable: cached dashboards will be dropped later")
         with transaction.atomic():
             outbox_record(DASHBOARDS_INVALIDATE_TASK)
@@ -60,20 +98,51 @@ def dashboards_warm() -> None:
     """Have a worker draw the default dashboards of the new generation ahead of visitors.
 
     Only with a worker: run eagerly (the embedded default) it would make each save draw twenty
-    pages. Best effort, never raises: a warm-up lost to a broker outage only means the first
-    visitor draws the page (inspections.dashboard_cache).
+    pages. With a refresh window (settings.DASHBOARD_REFRESH_SECONDS), the first write of a
+    window queues one warm-up, which takes a new window, and the writes after it none until the
+    window has passed; without one, a warm-up a write. Best effort, never raises: a warm-up
+    lost to a broker outage only means the first visitor draws the page.
     """
     from burden.celery import app
+
+    from ..dashboard_cache import lag_seconds
 
     if app.conf.task_always_eager:
         return
     generation = cache.get(DASHBOARD_GENERATION_KEY)
     if generation is None:
         return
+    lag = lag_seconds()
     try:
-        app.send_task(WARM_DASHBOARDS_TASK, args=[generation], countdown=WARM_AFTER_SECONDS)
+        if lag <= 0:
+            app.send_task(WARM_DASHBOARDS_TASK, args=[generation])
+            return
+        # The first write of a window queues a warm-up, the next ones none until the window has
+        # passed. No countdown: a worker holds a task with one unacknowledged, and Celery's
+        # worker died ("Unrecoverable error") when Redis went away while it held one.
+        if cache.add(WARM_QUEUED_KEY, 1, timeout=lag):
+            app.send_task(WARM_DASHBOARDS_TASK)
     except Exception:
         logger.warning("Could not queue the dashboards' warm-up", exc_info=True)
+
+
+def clusters_or_forecast_changed(*, clusters: bool = True) -> None:
+    """Drop the council pages' cached clusters and forecasts once the current transaction
+    commits (never raises); with ``clusters``, the dashboards' figures too (they count
+    clusters; forecasts are not among them). If the cache cannot be reached, every cached
+    figure is dropped the way a write drops them (:func:`dashboards_changed`: through the
+    outbox), since those sections are keyed on both generations."""
+    transaction.on_commit(lambda: _derived_invalidate_or_record(clusters), robust=True)
+
+
+def _derived_invalidate_or_record(clusters: bool = True) -> None:
+    # The dashboards count clusters: their figures, drawn after the save that caused the
+    # re-check, are made stale as well (and drawn again within the refresh window).
+    bumped = _generation_bump(DERIVED_GENERATION_KEY)
+    if clusters:
+        bumped = _generation_bump(DASHBOARD_GENERATION_KEY) and bumped
+    if not bumped:
+        _dashboards_invalidate_or_record()
 
 
 def dashboards_changed() -> None:
@@ -88,7 +157,7 @@ def council_changed(council_id: int) -> None:
     :mod:`inspections.outbox`): sent to a worker once the change commits, and sent again by the
     beat's drain if that send fails.
     """
-    dashboards_changed()
+    transaction.on_commit(lambda: _dashboards_invalidate_or_record([council_id]), robust=True)
     outbox_record(RECHECK_COUNCIL_TASK, council_id)
     outbox_record(FORECAST_COUNCIL_TASK, council_id)
 

@@ -31,7 +31,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -50,6 +50,7 @@ from ..models import (
     span_in_words,
 )
 from ..outbox import outbox_record
+from . import clusters_or_forecast_changed
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ logger = logging.getLogger(__name__)
 SWEEP_BATCH_SIZE = 200
 # IN lists are cut to this length: SQLite refuses statements with too many parameters.
 _IN_CHUNK = 900
+_ZERO = Decimal("0")
+_HUNDREDTH = Decimal("0.01")
 _MEMBER_KEY_MAX = Cluster._meta.get_field("member_key").max_length
 _CLUSTER_FIGURES = [
     "council_id",
@@ -69,7 +72,13 @@ _CLUSTER_FIGURES = [
     "on_site_days",
 ]
 _FIGURES_BUT_HOURS = [name for name in _CLUSTER_FIGURES if name != "total_staff_hours"]
-_IDENTITY_FIELDS = ("pk", "rule_id", "member_key", "alerted_at", "resolved_at")
+# Whether a row was alerted and whether it is resolved are all the re-check needs of those two
+# times: read as flags, so that no timestamp is parsed for each of England's clusters.
+_IDENTITY_FIELDS = ("pk", "rule_id", "member_key", "is_alerted", "is_resolved")
+_IDENTITY_FLAGS = {
+    "is_alerted": ExpressionWrapper(Q(alerted_at__isnull=False), output_field=BooleanField()),
+    "is_resolved": ExpressionWrapper(Q(resolved_at__isnull=False), output_field=BooleanField()),
+}
 # Read per event: id, council, type, on-site start and end, date notified, on-site days.
 _EVENT_FIELDS = (
     "id",
@@ -148,22 +157,30 @@ def member_key(event_ids: Iterable[int]) -> str:
 
 def rules_active() -> _Rules:
     """The active rules as pure specs (a rule's types are its extra type codes)."""
-    rules = []
-    for rule in (
-        ClusterRule.objects.filter(is_active=True)
-        .prefetch_related("inspection_types")
-        .order_by("pk")
+    # One row per active rule and type it names (one with None for a rule that names none):
+    # two queries in all with the types below, as the sweep runs this each time.
+    fields = ("pk", "name", "severity", "anchor", "window_days", "min_events", "formal_only")
+    fields += ("families", "counts_estimated_dates", "inspection_types__code")
+    rows: dict[int, tuple] = {}
+    codes_of_rule: dict[int, set[str]] = defaultdict(set)
+    for *rule, code in (
+        ClusterRule.objects.filter(is_active=True).order_by("pk").values_list(*fields)
     ):
+        rows[rule[0]] = rule
+        if code is not None:
+            codes_of_rule[rule[0]].add(code)
+    rules = []
+    for pk, name, severity, anchor, window, minimum, formal, families, estimated in rows.values():
         spec = RuleSpec(
-            window_days=rule.window_days,
-            min_events=rule.min_events,
-            anchor=rule.anchor,
-            formal_only=rule.formal_only,
-            families=frozenset(rule.families or ()),
-            type_codes=frozenset(t.code for t in rule.inspection_types.all()),
-            counts_estimated=rule.counts_estimated_dates,
+            window_days=window,
+            min_events=minimum,
+            anchor=anchor,
+            formal_only=formal,
+            families=frozenset(families or ()),
+            type_codes=frozenset(codes_of_rule[pk]),
+            counts_estimated=estimated,
         )
-        rules.append(_Rule(rule.pk, rule.name, rule.severity, rule.anchor, spec))
+        rules.append(_Rule(pk, name, severity, anchor, spec))
     types = {
         pk: _Type(*values)
         for pk, *values in InspectionType.objects.values_list(
@@ -245,6 +262,8 @@ def cluster_rules_changed() -> None:
     clusters_sweep_record()
     with transaction.atomic():
         outbox_record(FORECAST_ALL_TASK, True)
+        # A deleted rule's clusters went with it: the sweep will find nothing to change.
+        clusters_or_forecast_changed()
 
 
 def cluster_rule_save(
@@ -275,6 +294,7 @@ def cluster_acknowledge(*, cluster: Cluster, user, note: str) -> Cluster:
         raise ValidationError(
             "This cluster no longer exists: one of its inspections was changed or deleted."
         )
+    clusters_or_forecast_changed()
     cluster.acknowledged_by, cluster.acknowledged_at, cluster.acknowledgement_note = user, now, note
     return cluster
 
@@ -326,27 +346,32 @@ def _recheck_batch(
         fields = (*_IDENTITY_FIELDS, *compared)
         existing = {
             (row[1], row[2]): row
-            for row in Cluster.all_objects.filter(council_id__in=list(councils)).values_list(
-                *fields
-            )
+            for row in Cluster.all_objects.filter(council_id__in=list(councils))
+            .order_by()
+            .annotate(**_IDENTITY_FLAGS)
+            .values_list(*fields)
         }
         missing = [key for key in found if key not in existing]
         if missing:
             # The same member set can be on another council's row when events moved council
             # in bulk: adopt that row (identity is rule and members) rather than collide.
             for keys in _chunks(sorted({member for _, member in missing})):
-                for row in Cluster.all_objects.filter(member_key__in=keys).values_list(*fields):
+                for row in (
+                    Cluster.all_objects.filter(member_key__in=keys)
+                    .annotate(**_IDENTITY_FLAGS)
+                    .values_list(*fields)
+                ):
                     if (row[1], row[2]) in found:
                         existing[(row[1], row[2])] = row
         # Hours of new and of revived clusters always (their stored hours may be stale).
         _figures(
             found,
             events,
-            [k for k in found if refresh_hours or k not in existing or existing[k][4] is not None],
+            [k for k in found if refresh_hours or k not in existing or existing[k][4]],
         )
 
         now = timezone.now()
-        stale = [row[0] for key, row in existing.items() if key not in found and row[4] is None]
+        stale = [row[0] for key, row in existing.items() if key not in found and not row[4]]
         if stale:
             Cluster.all_objects.filter(pk__in=stale).update(resolved_at=now)
             Cluster.events.through.objects.filter(cluster_id__in=stale).delete()
@@ -368,14 +393,14 @@ def _recheck_batch(
                 )
                 continue
             by_pk[row[0]] = wanted
-            if row[3] is None:
+            if not row[3]:
                 unalerted.append(row[0])
-            if row[4] is not None:
+            if row[4]:
                 # Found again: back with its acknowledgement and alert, and its members.
                 revived.append(Cluster(pk=row[0], rule_id=row[1], member_key=row[2]))
                 continue
-            stored = dict(zip(compared, row[5:], strict=True))
-            if any(stored[name] != wanted.figures[name] for name in compared):
+            # The stored figures, in the order of ``compared``, against the wanted ones.
+            if row[5:] != tuple(map(wanted.figures.__getitem__, compared)):
                 to_update.append(Cluster(pk=row[0], **{n: wanted.figures[n] for n in compared}))
         if to_update:
             Cluster.all_objects.bulk_update(to_update, compared, batch_size=500)
@@ -393,6 +418,8 @@ def _recheck_batch(
             _create(to_create, found)
             result.created = len(to_create)
             by_pk.update({c.pk: found[(c.rule_id, c.member_key)] for c in to_create})
+        if stale or to_update or revived or to_create:
+            clusters_or_forecast_changed()
 
         if not alert:
             if unalerted:
@@ -449,7 +476,9 @@ def _detect(events: dict[int, tuple], rules: _Rules) -> dict[tuple[int, str], _F
 def _figures(
     found: dict[tuple[int, str], _Found], events: dict[int, tuple], with_hours: list
 ) -> None:
-    """Fill in each cluster's dates and totals; staff hours of the ``with_hours`` clusters."""
+    """Fill in each cluster's dates and totals, and the staff hours of the ``with_hours``
+    clusters only (the others' hours are neither written nor compared: a KeyError, never a
+    wrong figure, if that changes)."""
     members = sorted({pk for key in with_hours for pk in found[key].detected.event_ids})
     hours: dict[int, Decimal] = {}
     for ids in _chunks(members):
@@ -462,16 +491,18 @@ def _figures(
         )
     for item in found.values():
         ids = item.detected.event_ids
-        total_hours = sum((hours.get(pk, Decimal("0")) for pk in ids), Decimal("0"))
         item.figures = {
             "council_id": item.council_id,
             "first_date": item.detected.first_date,
             "last_date": item.detected.last_date,
             "span_days": item.detected.span_days,
             "event_count": len(ids),
-            "total_staff_hours": total_hours.quantize(Decimal("0.01")),
             "on_site_days": sum(events[pk][6] for pk in ids),
         }
+    for key in with_hours:
+        ids = found[key].detected.event_ids
+        total_hours = sum((hours.get(pk, _ZERO) for pk in ids), _ZERO)
+        found[key].figures["total_staff_hours"] = total_hours.quantize(_HUNDREDTH)
 
 
 def _create(clusters: list[Cluster], found: dict[tuple[int, str], _Found]) -> None:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -55,6 +56,10 @@ def _filter_form_html(council, event_filter, request) -> str:
 
 @login_required
 def council_detail(request, slug):
+    """A council's page. Its costly parts (the filter form, the burden section, the events
+    table, the clusters and the forecast) are drawn once and kept as HTML
+    (:func:`inspections.dashboard_cache.rendered`), each keyed on all it depends on; what differs
+    per user beyond the hours shown (the "Log an inspection event" button) is drawn each time."""
     access = access_for(request.user)
     council = get_object_or_404(Council.objects.select_related("region"), slug=slug)
     show_hours = access.can_see_hours_of(council.pk)
@@ -68,24 +73,20 @@ def council_detail(request, slug):
         "show_hours": show_hours,
         "can_edit": access.can_edit_council(council.pk),
         "filter_form_html": _filter_form_html(council, event_filter, request),
-        "council_clusters": cluster_selectors.clusters_of_council(access, council.pk),
-        **council_forecast_context(council),
+        "clusters_forecast_html": _clusters_forecast_html(council, access, show_hours),
     }
     if event_filter.is_valid():
         # Figures only for filters that can be used: never the unfiltered ones beside an error.
-        events = event_filter.qs
-        if show_hours:
-            events = selectors.events_with_hours(events, access)
-        events = events.order_by("-on_site_start", "-pk")
         context.update(
             show_figures=True,
-            page_obj=Paginator(events, 50).get_page(request.GET.get("page")),
-            # Cached until the next write: the totals read every event of the council.
+            # Cached until the next write to this council: the totals read all its events.
             totals=burden.cached(
                 "council-totals",
                 (council.pk, sorted(i for i in request.GET.lists() if i[0] != "page"), show_hours),
                 lambda: selectors.event_totals(event_filter.qs, show_hours=show_hours),
+                generation=burden.council_generation(council.pk),
             ),
+            events_html=_events_html(request, council, event_filter, access, show_hours),
             **council_burden_context(request, council, event_filter, access),
         )
     return render(
@@ -93,6 +94,60 @@ def council_detail(request, slug):
         "inspections/council_detail.html",
         context,
         status=filter_status(event_filter.form),
+    )
+
+
+def _events_html(request, council, event_filter, access, show_hours: bool) -> str:
+    """The events table (a page of 50), its pagination and downloads, drawn once per council,
+    query string (page included), hours shown or not and the council's generation (writes to
+    other councils leave it: ``burden.council_generation``). Every user who sees
+    the council's hours sees the same table (its own exact hours), so that is all of the user
+    in the key."""
+
+    def draw() -> str:
+        events = event_filter.qs
+        if show_hours:
+            events = selectors.events_with_hours(events, access)
+        events = events.order_by("-on_site_start", "-pk")
+        return render_to_string(
+            "inspections/council/_events.html",
+            {
+                "council": council,
+                "show_hours": show_hours,
+                "page_obj": Paginator(events, 50).get_page(request.GET.get("page")),
+            },
+            request=request,
+        )
+
+    parts = (council.pk, sorted(request.GET.lists()), show_hours)
+    return dashboard_cache.rendered(
+        "council-events",
+        parts,
+        draw,
+        generation=burden.council_generation(council.pk),
+        earlier_while_drawing=False,
+    )
+
+
+def _clusters_forecast_html(council, access, show_hours: bool) -> str:
+    """The council's forecast and clusters, drawn once per council and hours shown or not, under
+    the council's generation and the generation of clusters and forecasts (the worker writes them
+    after the write that caused them: ``services.clusters_or_forecast_changed``)."""
+
+    def draw() -> str:
+        return render_to_string(
+            "inspections/council/_clusters_forecast.html",
+            {
+                "council": council,
+                "council_clusters": cluster_selectors.clusters_of_council(access, council.pk),
+                **council_forecast_context(council),
+            },
+        )
+
+    parts = (council.pk, show_hours)
+    generation = (*burden.council_generation(council.pk), burden.derived_generation())
+    return dashboard_cache.rendered(
+        "council-clusters-forecast", parts, draw, generation=generation, earlier_while_drawing=False
     )
 
 

@@ -5,7 +5,8 @@ to the templates; every number comes from ``inspections.selectors.burden``.
 """
 
 import dataclasses
-from datetime import date
+import time
+from datetime import UTC, date, datetime
 
 from django.contrib.auth.decorators import login_required
 from django.http import QueryDict
@@ -173,7 +174,10 @@ def _render(request, filterset, filters: BurdenFilters | None, *, region: Region
         # The form is the costliest part of a cached page (a widget template per box).
         # Today is part of it: the default period's first day, in the date boxes, moves daily.
         parts = (region.pk if region else None, sorted(request.GET.lists()), timezone.localdate())
-        context["filters_html"] = dashboard_cache.rendered("dashboard-filters", parts, draw_filters)
+        # It shows no event's figures: it may lag behind a write as the figures do.
+        context["filters_html"] = dashboard_cache.rendered(
+            "dashboard-filters", parts, draw_filters, lag_seconds=dashboard_cache.lag_seconds()
+        )
         context.update(
             filters=filters,
             figures_html=figures_html(
@@ -282,17 +286,35 @@ def figures_html(
     timeline: str | None = None,
 ) -> str:
     """A dashboard's figures as HTML, drawn once per filters, sort, timeline option, visibility
-    class and write generation (see inspections.dashboard_cache)."""
+    class and refresh window (a write generation taken at most settings.DASHBOARD_REFRESH_SECONDS
+    ago: see inspections.dashboard_cache.window). Every dashboard drawn in one window reads the
+    figures of its generation, computed once; the HTML says from when they are."""
     visibility = burden.visibility_class(access)
     parts = (region.pk if region else None, filters, sort, timeline, visibility)
-    return dashboard_cache.rendered(
-        "dashboard-figures",
-        parts,
-        lambda: render_to_string(
-            FIGURES_TEMPLATE,
-            _figures(access, filters, region=region, sort=sort, timeline=timeline),
-        ),
-    )
+    lag = dashboard_cache.lag_seconds()
+    generation, taken_at = dashboard_cache.window()
+
+    def draw() -> str:
+        with burden.figures_of_generation(generation):
+            context = _figures(access, filters, region=region, sort=sort, timeline=timeline)
+        # Every change made before the window was taken is in the figures (some made since may
+        # be too): they say so, and how soon a later change shows.
+        drawn_at = timezone.localtime(datetime.fromtimestamp(taken_at, tz=UTC))
+        context.update(drawn_at=drawn_at, refresh_words=_refresh_words(lag))
+        return render_to_string(FIGURES_TEMPLATE, context)
+
+    return dashboard_cache.rendered("dashboard-figures", parts, draw, generation=generation)
+
+
+def _refresh_words(seconds: int) -> str:
+    """'a minute', '90 seconds', '5 minutes': how soon a change shows on the dashboards."""
+    if seconds <= 0:
+        return ""
+    if seconds == 60:
+        return "a minute"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} minutes"
+    return f"{seconds} seconds"
 
 
 def _figures(
@@ -387,19 +409,36 @@ def council_burden_context(request, council: Council, event_filter, access: User
 
     Uses the council page's own filters (period, family, type), so the section and the events
     list below it always show the same events. Drawn once per council, query string (but the
-    page of the list), visibility class and write generation (inspections.dashboard_cache).
+    page of the list), visibility class and write generation (inspections.dashboard_cache); a
+    write to another council (which moves only the median) is shown within the dashboards'
+    refresh interval, a write to this council at once (its generation is part of the key).
     """
     if not event_filter.is_valid():
         return {"burden_html": ""}
     params = request.GET.copy()
     params.pop("page", None)
-    parts = (council.pk, sorted(params.lists()), burden.visibility_class(access))
+    parts = (
+        council.pk,
+        sorted(params.lists()),
+        burden.visibility_class(access),
+        burden.council_generation(council.pk),
+    )
+    lag = dashboard_cache.lag_seconds()
 
     def draw() -> str:
-        context = _council_burden(request, council, event_filter, access)
+        # The figures of the dashboards' refresh window (shared with every page drawn in it),
+        # unless this council has changed since the window was taken: then the current ones.
+        generation, taken_at = dashboard_cache.window()
+        if dashboard_cache.council_written_since(council.pk, taken_at):
+            generation, taken_at = burden.current_generation(), time.time()
+        with burden.figures_of_generation(generation):
+            context = _council_burden(request, council, event_filter, access)
+        drawn_at = timezone.localtime(datetime.fromtimestamp(taken_at, tz=UTC))
+        context.update(drawn_at=drawn_at, refresh_words=_refresh_words(lag))
         return render_to_string(COUNCIL_BURDEN_TEMPLATE, {"council": council, **context})
 
-    return {"burden_html": dashboard_cache.rendered("council-burden", parts, draw)}
+    html = dashboard_cache.rendered("council-burden", parts, draw, lag_seconds=lag)
+    return {"burden_html": html}
 
 
 def _council_burden(request, council: Council, event_filter, access: UserAccess) -> dict:
@@ -479,6 +518,7 @@ def warm_default_views() -> int:
     Called by ``inspections.tasks.warm_dashboards`` after a write; returns the pages drawn.
     """
     regions = [None, *Region.objects.order_by("name")]
+    dashboard_cache.window(roll=True)  # a new window, with every write so far in it
     for access in WARMED_FOR:
         for region in regions:
             data = with_default_period(QueryDict())

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def resolver():
-    council_register_load()
+def resolver(council_register):
+    """A resolver over the register, loaded once for this module (every test here asks)."""
     return CouncilResolver()
 
 

@@ -1,6 +1,10 @@
 """Drawn dashboard figures: cached per generation, one drawer at a time, warmed after writes."""
 
+import json
+import types
+
 import pytest
+import redis
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -8,6 +12,8 @@ from inspections import dashboard_cache, services
 from inspections.selectors.burden import cache_generation
 from inspections.tasks import warm_dashboards
 from inspections.views import dashboards as dashboard_views
+from tests import factories
+from tests.faults.support import REAL_SERVICES
 from tests.inspections.burden_fixture import build_world
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +112,88 @@ def test_the_all_time_dashboard_says_its_timeline_is_bounded(world, client_for, 
     assert 'id="timeline-bound"' in html
     default = client_for(lga_officer).get(reverse("dashboard-national")).text
     assert 'id="timeline-bound"' not in default
+
+
+# --- The refresh interval: a write does not make everyone draw England again ------------------
+
+
+def test_within_the_refresh_interval_a_write_leaves_the_figures_drawn_before_it():
+    draw, calls = _drawer("figures")
+    assert dashboard_cache.rendered("test", ("a",), draw, lag_seconds=60) == "figures 1"
+    services.dashboards_invalidate()
+    assert dashboard_cache.rendered("test", ("a",), draw, lag_seconds=60) == "figures 1"
+    assert dashboard_cache.rendered("test", ("a",), draw) == "figures 2"  # no lag: drawn again
+    assert len(calls) == 2
+
+
+def test_past_the_refresh_interval_the_figures_are_drawn_again():
+    draw, calls = _drawer("figures")
+    dashboard_cache.rendered("test", ("a",), draw, lag_seconds=60)
+    services.dashboards_invalidate()
+    key = dashboard_cache._key("test", ("a",))
+    drawn_at, html = cache.get(f"rendered-latest:{key}")
+    cache.set(f"rendered-latest:{key}", (drawn_at - 61, html))
+    assert dashboard_cache.rendered("test", ("a",), draw, lag_seconds=60) == "figures 2"
+
+
+def test_a_refresh_window_keeps_its_generation_until_it_ends_or_the_warm_up_rolls_it(
+    settings, monkeypatch
+):
+    settings.DASHBOARD_REFRESH_SECONDS = 60
+    first = dashboard_cache.window()
+    services.dashboards_invalidate()
+    assert dashboard_cache.window() == first  # writes meanwhile: the same figures
+    later = first[1] + 61
+    monkeypatch.setattr(dashboard_cache, "time", types.SimpleNamespace(time=lambda: later))
+    assert dashboard_cache.window()[0] == cache_generation() != first[0]
+    services.dashboards_invalidate()
+    assert dashboard_cache.window(roll=True)[0] == cache_generation()
+
+
+def test_the_dashboard_says_when_its_figures_were_drawn_and_lags_a_write_by_the_interval(
+    world, client_for, lga_officer, settings
+):
+    settings.DASHBOARD_REFRESH_SECONDS = 60
+    client = client_for(lga_officer)
+    url = reverse("dashboard-national") + "?date_from=2020-01-01"
+
+    def figures():
+        page = client.get(url).content.decode()
+        return page[page.index('id="scope"') : page.index("</main>")]
+
+    before = figures()
+    assert "Figures as at " in before
+    assert "A change made since then shows here within a minute." in before
+    factories.make_hours(world.events["E1"], 1234, team="data", phase="preparation")
+    services.dashboards_invalidate()  # as the save's commit does
+    assert figures() == before
+    settings.DASHBOARD_REFRESH_SECONDS = 0
+    after = figures()
+    assert after != before
+    assert "A change made since then" not in after
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not REAL_SERVICES, reason="needs Redis as the broker and cache (.ci/run)")
+def test_writes_in_one_refresh_interval_queue_one_warm_up(settings):
+    """Each write asks for a warm-up; with a refresh interval one is queued an interval, on
+    the real broker (Redis), however many writes come meanwhile."""
+    from burden.celery import app
+
+    settings.DASHBOARD_REFRESH_SECONDS = 60
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+
+    def warm_ups_queued():
+        messages = [json.loads(m) for m in broker.lrange("celery", 0, -1)]
+        return sum(1 for m in messages if m["headers"]["task"] == services.WARM_DASHBOARDS_TASK)
+
+    app.control.purge()
+    cache.delete(services.WARM_QUEUED_KEY)
+    for _ in range(3):
+        services.dashboards_invalidate()
+        services.dashboards_warm()
+    assert warm_ups_queued() == 1
+    cache.delete(services.WARM_QUEUED_KEY)  # the interval has passed
+    services.dashboards_warm()
+    assert warm_ups_queued() == 2
+    app.control.purge()

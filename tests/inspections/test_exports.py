@@ -439,3 +439,58 @@ def test_the_default_period_of_a_dashboard_reaches_its_download(client_for, lga_
 def test_the_clusters_page_offers_its_clusters_with_its_filters(client_for, viewer_a, council_b):
     page = client_for(viewer_a).get(reverse("cluster-list"), {"council": council_b.slug})
     assert f'href="{reverse("export-clusters")}?council=riverton"' in page.text
+
+
+def test_the_events_file_written_by_copy_is_the_csv_modules_byte_for_byte(
+    lga_officer, council_a, council_b
+):
+    """On PostgreSQL the events CSV is written by COPY: the same bytes as the csv module's
+    (quotes, commas, line breaks, empty and missing cells, formulas, other scripts)."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY writes the events CSV on PostgreSQL only")
+    tricky = [
+        'A "quoted" word, and a comma',
+        "Two\nlines",
+        "Carriage\rreturn and CRLF\r\n",
+        '=HYPERLINK("http://example.org")',
+        "-minus",
+        "Ynys Môn – 10 “smart” quotes",
+        " leading and trailing space ",
+        "\\.",
+        "",
+    ]
+    for day, text in enumerate(tricky, start=1):
+        event = make_event(
+            council_a if day % 2 else council_b,
+            "ilacs_focused_visit",
+            date(2024, 1, day * 3),
+            notes=text,
+            theme=text[:100],
+            joint_service=text[:100],
+            published_on=date(2024, 6, 1) if day % 3 else None,
+        )
+        if day % 2:
+            make_hours(event, 7.25 * day)
+    make_event(council_b, "jtai", date(2024, 2, 1))
+    make_event(council_b, "ilacs_standard", date(2024, 3, 1))
+    council_clusters_recheck(council_id=council_b.pk, alert=False)
+    everything = exports.ExportFilters()
+    for user_access in (access_for(lga_officer), access_for(make_user_of(council_a))):
+        with transaction.atomic():
+            by_copy = b"".join(exports.export_stream("events", user_access, everything))
+            by_python = b"".join(
+                exports.csv_stream(
+                    exports.EVENT_HEADER, exports._event_rows_completed(user_access, everything)
+                )
+            )
+        assert by_copy == by_python
+        # In the notes, theme and joint service cells, quoted with their line break as it is.
+        assert by_copy.count(b'"Two\nlines"') == 3 and by_copy.endswith(b"\r\n")
+
+
+def make_user_of(council):
+    from tests.factories import make_user
+
+    return make_user(f"viewer.of.{council.slug}", council=council, role="viewer")

@@ -22,6 +22,7 @@ from inspections.services.published import (
     published_file_read,
     published_history_load,
 )
+from tests.conftest import rolled_back_at_end
 from tests.factories import inspection_type, make_event, make_hours
 
 pytestmark = pytest.mark.django_db
@@ -53,11 +54,6 @@ SEND_OUTCOMES = {"positive": 15, "inconsistent": 36, "systemic_failings": 20, No
 @pytest.fixture
 def register():
     council_register_load()
-
-
-@pytest.fixture
-def both_loaded(register):
-    return published_history_load(kind=ILACS), published_history_load(kind=SEND)
 
 
 def real_text(kind):
@@ -147,92 +143,6 @@ def test_the_real_send_file_loads_72_councils_latest_inspection(register):
     assert birmingham.outcome.code == "inconsistent" and birmingham.sub_judgements == {}
 
 
-def test_grades_not_given_or_unreadable_are_stored_as_not_recorded(both_loaded):
-    ilacs, _ = both_loaded
-    # Line 6: after the reform of April 2026, no overall grade; the sub-judgements stay.
-    post_reform = InspectionEvent.objects.get(
-        council__ofsted_urn="2637539", on_site_start=date(2026, 5, 11)
-    )
-    assert post_reform.outcome is None
-    assert post_reform.sub_judgements == {
-        "impact_of_leaders": "outstanding",
-        "help_and_protection": "good",
-        "in_care": "good",
-        "care_leavers": "good",
-    }
-    assert (
-        InspectionEvent.objects.filter(
-            inspection_type__family="ilacs",
-            on_site_start__gte=date(2026, 4, 1),
-            outcome__isnull=False,
-        ).count()
-        == 0
-    )
-    # Line 115 (Doncaster, 2017): no overall grade and unreadable sub-grades; no care-leavers
-    # judgement before 2023.
-    doncaster = InspectionEvent.objects.get(
-        council__name="Doncaster", on_site_start=date(2017, 11, 9)
-    )
-    assert doncaster.outcome is None
-    assert set(doncaster.sub_judgements.values()) == {"not_recorded"}
-    # Lines 329 and 415: "to requires improvement" is not a grade: not recorded, and said so.
-    nottingham = InspectionEvent.objects.get(
-        council__name="Nottingham", on_site_start=date(2018, 11, 5)
-    )
-    assert nottingham.sub_judgements["help_and_protection"] == "not_recorded"
-    assert nottingham.sub_judgements["impact_of_leaders"] == "requires_improvement"
-    assert [note.line for note in ilacs.notes] == [329, 415]
-    slough = InspectionEvent.objects.get(
-        council__name="Slough", inspection_type__code="area_send_full"
-    )
-    assert slough.outcome is None
-
-
-def test_the_inspection_that_ran_longer_than_a_standard_one_is_an_ilacs_standard(both_loaded):
-    # Line 485: urn 80580, on site 3 to 19 June 2019.
-    event = InspectionEvent.objects.get(council__ofsted_urn="80580", on_site_start=date(2019, 6, 3))
-
-    assert event.inspection_type.code == "ilacs_standard"
-    assert event.on_site_days == 13
-    assert event.outcome.code == "good"
-
-
-def test_every_published_event_carries_its_provenance(both_loaded):
-    events = InspectionEvent.objects.all()
-
-    assert events.count() == ILACS_LOADED + SEND_LOADED
-    assert not events.exclude(source=Source.PUBLISHED).exists()
-    assert not events.filter(source_loaded_at__isnull=True).exists()
-    assert not events.filter(report_url="").exists()
-    assert not events.filter(published_on__isnull=True).exists()
-    assert set(events.values_list("source_reference", flat=True)) == {
-        "ofsted_csc_ilacs_history.csv",
-        "ofsted_csc_send_overview.csv",
-    }
-    dorset = events.get(report_url="https://files.ofsted.gov.uk/v1/file/50276411")
-    assert (dorset.council.name, dorset.inspection_type.code) == ("Dorset", "ilacs_short")
-    assert (dorset.on_site_start, dorset.published_on) == (date(2025, 3, 17), date(2025, 5, 9))
-
-
-# --- Loading again -------------------------------------------------------------------------------
-
-
-def test_loading_the_same_files_again_changes_nothing(
-    both_loaded, django_capture_on_commit_callbacks
-):
-    before = snapshot()
-
-    with django_capture_on_commit_callbacks() as callbacks:
-        ilacs = published_history_load(kind=ILACS)
-        send = published_history_load(kind=SEND)
-
-    assert str(ilacs) == "0 loaded, 0 updated, 494 unchanged, 3 skipped"
-    assert str(send) == "0 loaded, 0 updated, 72 unchanged, 0 skipped"
-    assert snapshot() == before  # updated_at and source_loaded_at untouched
-    assert ilacs.changed_council_ids == set() == send.changed_council_ids
-    assert callbacks == []  # no cluster re-check, no dashboard reset
-
-
 def newer_ilacs_file() -> tuple[str, int, int]:
     """The real file with one date moved, one row added and one row with a broken date."""
     text = real_text(ILACS)
@@ -253,32 +163,131 @@ def newer_ilacs_file() -> tuple[str, int, int]:
     return moved + added + broken, lines + 1, lines + 2
 
 
-def test_a_newer_file_updates_a_moved_date_adds_a_new_row_and_skips_a_broken_date(both_loaded):
-    untouched = InspectionEvent.objects.get(
-        report_url="https://files.ofsted.gov.uk/v1/file/50172438"
-    )
-    text, added_line, broken_line = newer_ilacs_file()
+@pytest.fixture(scope="class")
+def both_loaded(django_db_setup, django_db_blocker):
+    """Both real files loaded once for the class that uses this (3-9 s a load); each test's
+    changes are rolled back when it ends."""
+    with rolled_back_at_end(django_db_blocker):
+        council_register_load()
+        yield published_history_load(kind=ILACS), published_history_load(kind=SEND)
 
-    summary = published_history_load(kind=ILACS, text=text, file_name="newer.csv")
 
-    assert summary.updated == [2]
-    assert summary.loaded == [added_line]
-    assert len(summary.unchanged) == ILACS_LOADED - 1
-    assert len(summary.skipped) == 4
-    broken = summary.skipped[-1]
-    assert (broken.line, broken.reason) == (broken_line, "bad_date")
-    assert "inspection_start_date: ‘31/02/2026’ is not a real date" in broken.detail
-    moved = InspectionEvent.objects.get(report_url="https://files.ofsted.gov.uk/v1/file/50276411")
-    assert (moved.on_site_start, moved.on_site_end) == (date(2025, 3, 24), date(2025, 3, 28))
-    assert moved.source_reference == "newer.csv"
-    new = InspectionEvent.objects.get(report_url="https://files.ofsted.gov.uk/v1/file/99999001")
-    assert new.council.name == "Birmingham" and new.outcome is None
-    assert new.sub_judgements["in_care"] == "requires_improvement"
-    assert not InspectionEvent.objects.filter(report_url__endswith="99999002").exists()
-    untouched_after = InspectionEvent.objects.get(pk=untouched.pk)
-    assert untouched_after.updated_at == untouched.updated_at
-    assert untouched_after.source_reference == "ofsted_csc_ilacs_history.csv"
-    assert summary.changed_council_ids == {moved.council_id, new.council_id}
+class TestBothFilesLoaded:
+    """Tests that start from both real files loaded."""
+
+    def test_grades_not_given_or_unreadable_are_stored_as_not_recorded(self, both_loaded):
+        ilacs, _ = both_loaded
+        # Line 6: after the reform of April 2026, no overall grade; the sub-judgements stay.
+        post_reform = InspectionEvent.objects.get(
+            council__ofsted_urn="2637539", on_site_start=date(2026, 5, 11)
+        )
+        assert post_reform.outcome is None
+        assert post_reform.sub_judgements == {
+            "impact_of_leaders": "outstanding",
+            "help_and_protection": "good",
+            "in_care": "good",
+            "care_leavers": "good",
+        }
+        assert (
+            InspectionEvent.objects.filter(
+                inspection_type__family="ilacs",
+                on_site_start__gte=date(2026, 4, 1),
+                outcome__isnull=False,
+            ).count()
+            == 0
+        )
+        # Line 115 (Doncaster, 2017): no overall grade and unreadable sub-grades; no care-leavers
+        # judgement before 2023.
+        doncaster = InspectionEvent.objects.get(
+            council__name="Doncaster", on_site_start=date(2017, 11, 9)
+        )
+        assert doncaster.outcome is None
+        assert set(doncaster.sub_judgements.values()) == {"not_recorded"}
+        # Lines 329 and 415: "to requires improvement" is not a grade: not recorded, and said so.
+        nottingham = InspectionEvent.objects.get(
+            council__name="Nottingham", on_site_start=date(2018, 11, 5)
+        )
+        assert nottingham.sub_judgements["help_and_protection"] == "not_recorded"
+        assert nottingham.sub_judgements["impact_of_leaders"] == "requires_improvement"
+        assert [note.line for note in ilacs.notes] == [329, 415]
+        slough = InspectionEvent.objects.get(
+            council__name="Slough", inspection_type__code="area_send_full"
+        )
+        assert slough.outcome is None
+
+    def test_the_inspection_that_ran_longer_than_a_standard_one_is_an_ilacs_standard(
+        self, both_loaded
+    ):
+        # Line 485: urn 80580, on site 3 to 19 June 2019.
+        event = InspectionEvent.objects.get(
+            council__ofsted_urn="80580", on_site_start=date(2019, 6, 3)
+        )
+
+        assert event.inspection_type.code == "ilacs_standard"
+        assert event.on_site_days == 13
+        assert event.outcome.code == "good"
+
+    def test_every_published_event_carries_its_provenance(self, both_loaded):
+        events = InspectionEvent.objects.all()
+
+        assert events.count() == ILACS_LOADED + SEND_LOADED
+        assert not events.exclude(source=Source.PUBLISHED).exists()
+        assert not events.filter(source_loaded_at__isnull=True).exists()
+        assert not events.filter(report_url="").exists()
+        assert not events.filter(published_on__isnull=True).exists()
+        assert set(events.values_list("source_reference", flat=True)) == {
+            "ofsted_csc_ilacs_history.csv",
+            "ofsted_csc_send_overview.csv",
+        }
+        dorset = events.get(report_url="https://files.ofsted.gov.uk/v1/file/50276411")
+        assert (dorset.council.name, dorset.inspection_type.code) == ("Dorset", "ilacs_short")
+        assert (dorset.on_site_start, dorset.published_on) == (date(2025, 3, 17), date(2025, 5, 9))
+
+    def test_loading_the_same_files_again_changes_nothing(
+        self, both_loaded, django_capture_on_commit_callbacks
+    ):
+        before = snapshot()
+
+        with django_capture_on_commit_callbacks() as callbacks:
+            ilacs = published_history_load(kind=ILACS)
+            send = published_history_load(kind=SEND)
+
+        assert str(ilacs) == "0 loaded, 0 updated, 494 unchanged, 3 skipped"
+        assert str(send) == "0 loaded, 0 updated, 72 unchanged, 0 skipped"
+        assert snapshot() == before  # updated_at and source_loaded_at untouched
+        assert ilacs.changed_council_ids == set() == send.changed_council_ids
+        assert callbacks == []  # no cluster re-check, no dashboard reset
+
+    def test_a_newer_file_updates_a_moved_date_adds_a_new_row_and_skips_a_broken_date(
+        self, both_loaded
+    ):
+        untouched = InspectionEvent.objects.get(
+            report_url="https://files.ofsted.gov.uk/v1/file/50172438"
+        )
+        text, added_line, broken_line = newer_ilacs_file()
+
+        summary = published_history_load(kind=ILACS, text=text, file_name="newer.csv")
+
+        assert summary.updated == [2]
+        assert summary.loaded == [added_line]
+        assert len(summary.unchanged) == ILACS_LOADED - 1
+        assert len(summary.skipped) == 4
+        broken = summary.skipped[-1]
+        assert (broken.line, broken.reason) == (broken_line, "bad_date")
+        assert "inspection_start_date: ‘31/02/2026’ is not a real date" in broken.detail
+        moved = InspectionEvent.objects.get(
+            report_url="https://files.ofsted.gov.uk/v1/file/50276411"
+        )
+        assert (moved.on_site_start, moved.on_site_end) == (date(2025, 3, 24), date(2025, 3, 28))
+        assert moved.source_reference == "newer.csv"
+        new = InspectionEvent.objects.get(report_url="https://files.ofsted.gov.uk/v1/file/99999001")
+        assert new.council.name == "Birmingham" and new.outcome is None
+        assert new.sub_judgements["in_care"] == "requires_improvement"
+        assert not InspectionEvent.objects.filter(report_url__endswith="99999002").exists()
+        untouched_after = InspectionEvent.objects.get(pk=untouched.pk)
+        assert untouched_after.updated_at == untouched.updated_at
+        assert untouched_after.source_reference == "ofsted_csc_ilacs_history.csv"
+        assert summary.changed_council_ids == {moved.council_id, new.council_id}
 
 
 def test_rows_of_unknown_councils_are_skipped_and_the_rest_still_loads(register):

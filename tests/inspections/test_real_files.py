@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 
 from councils.models import Council
-from councils.services import council_register_load
 from inspections.models import ClusterRule, InspectionEvent, StaffTime
 from inspections.services import imports
 from inspections.services.published import SEND, published_history_load
@@ -27,9 +26,9 @@ def case(name: str) -> bytes:
 
 
 @pytest.fixture
-def register():
-    """The councils as `make run` loads them (the DfE register, aliases, joint services)."""
-    council_register_load()
+def register(council_register):
+    """The councils as `make run` loads them (the DfE register, aliases, joint services), loaded
+    once for this module: every test here asks for them."""
 
 
 def council(gss: str) -> Council:
