@@ -8,29 +8,31 @@ never raises: a health page that errors tells a load balancer or an operator not
 - **worker**: at least one Celery worker answers a broadcast ``ping`` within
   :data:`WORKER_PING_SECONDS`. With no broker configured tasks run in the web process (the
   embedded default), so there is no worker to ask and the check passes, saying so.
-- **last_sweep**: when the cluster sweep (nightly, after each rule change and after each start of
-  the production stack) last finished, recorded by ``inspections.services.clusters``. It fails when
-  none is recorded or the last is older than :data:`SWEEP_STALE_HOURS`: the nightly beat job, or
-  the worker, is not doing its work.
+- **last_sweep**: when the cluster sweep of every council (nightly, after each rule change and
+  after each start of the production stack) last finished: a ``ClusterSweep`` row in the
+  database, written by ``inspections.services.clusters`` (not the cache, which the embedded
+  default loses with the command that swept, and Redis with a restart). It fails when none is
+  recorded or the last is older than :data:`SWEEP_STALE_HOURS`: the nightly beat job, or the
+  worker, is not doing its work.
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from inspections.selectors.clusters import cluster_sweep_latest
+
 WORKER_PING_SECONDS = 2.0
 # A nightly sweep plus two hours' slack for a long night.
 SWEEP_STALE_HOURS = 26
-LAST_SWEEP_KEY = "health:last-cluster-sweep"
 
 
 @dataclass(frozen=True)
@@ -88,24 +90,15 @@ def _worker() -> tuple[bool, str]:
     return True, ", ".join(sorted(name for reply in replies for name in reply))
 
 
-def sweep_finished(*, councils: int, when: datetime | None = None) -> None:
-    """Record that a cluster sweep finished (called by the sweep; never raises)."""
-    # A cache failure must not fail the sweep itself.
-    with contextlib.suppress(Exception):
-        cache.set(
-            LAST_SWEEP_KEY,
-            {"at": (when or timezone.now()).isoformat(), "councils": councils},
-            timeout=None,
-        )
-
-
 def _last_sweep() -> tuple[bool, str]:
-    recorded = cache.get(LAST_SWEEP_KEY)
-    if not recorded:
+    sweep = cluster_sweep_latest()
+    if sweep is None:
         return False, "no cluster sweep recorded"
-    at = datetime.fromisoformat(recorded["at"])
-    age = timezone.now() - at
-    detail = f"{recorded['at']} ({recorded['councils']} councils, {int(age.total_seconds())} s ago)"
+    age = timezone.now() - sweep.finished_at
+    detail = (
+        f"{sweep.finished_at.isoformat()} ({sweep.councils} councils, "
+        f"{int(age.total_seconds())} s ago)"
+    )
     if age > timedelta(hours=SWEEP_STALE_HOURS):
         return False, f"stale: {detail}"
     return True, detail

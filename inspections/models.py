@@ -436,6 +436,27 @@ class Cluster(models.Model):
         return span_in_words(self.span_days)
 
 
+class ClusterSweep(models.Model):
+    """A finished sweep of every council's clusters (nightly, after a rule change, on each start
+    of the production stack, after seeding the demo): what ``/healthz`` reports as
+    ``last_sweep``.
+
+    Kept in the database, not the cache: the embedded default sweeps in a management command
+    whose local-memory cache dies with it, and Redis here keeps nothing on disk. Written by
+    :func:`inspections.services.clusters.clusters_sweep_finished`, which keeps the latest
+    :data:`inspections.services.clusters.CLUSTER_SWEEPS_KEPT`.
+    """
+
+    finished_at = models.DateTimeField(db_index=True)
+    councils = models.PositiveIntegerField(help_text="Councils re-checked")
+
+    class Meta:
+        ordering = ["-finished_at"]
+
+    def __str__(self):
+        return f"Cluster sweep of {self.councils} councils – {self.finished_at:%d %b %Y %H:%M}"
+
+
 def span_in_words(days: int) -> str:
     """How close a cluster's inspections fall, in plain words (never "within 0 days")."""
     if days == 0:

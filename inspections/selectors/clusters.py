@@ -16,7 +16,14 @@ from councils.access import UserAccess
 from councils.models import Council
 
 from ..clustering import EventPoint, RuleSpec, detect_clusters
-from ..models import Cluster, ClusterRule, InspectionEvent, InspectionType, StaffTime
+from ..models import (
+    Cluster,
+    ClusterRule,
+    ClusterSweep,
+    InspectionEvent,
+    InspectionType,
+    StaffTime,
+)
 
 _HOURS = DecimalField(max_digits=12, decimal_places=2)
 
@@ -222,3 +229,9 @@ def rule_preview(spec: RuleSpec, *, rule: ClusterRule | None = None) -> RulePrev
         ],
         saved_clusters=Cluster.objects.filter(rule=rule).count() if rule and rule.pk else None,
     )
+
+
+def cluster_sweep_latest() -> ClusterSweep | None:
+    """The last recorded sweep of every council (latest ``finished_at``), or None if none was
+    ever recorded. One query on the ``finished_at`` index."""
+    return ClusterSweep.objects.order_by("-finished_at").first()

@@ -23,7 +23,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -35,7 +35,6 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from burden import health
 from councils.models import Council, CouncilMembership
 
 from ..clustering import DetectedCluster, EventPoint, RuleSpec, cluster_key, detect_clusters
@@ -43,6 +42,7 @@ from ..forecast import FORECAST_ALL_TASK
 from ..models import (
     Cluster,
     ClusterRule,
+    ClusterSweep,
     InspectionEvent,
     InspectionType,
     Notice,
@@ -57,6 +57,9 @@ logger = logging.getLogger(__name__)
 # Councils re-checked per transaction by the sweep. England's 153 fit in one batch: a few
 # queries for the country, and the councils' rows stay locked for well under a second.
 SWEEP_BATCH_SIZE = 200
+# Finished sweeps kept in the database (a month of nightly sweeps): /healthz reads the latest;
+# the others tell an operator looking at the table when sweeps ran, or stopped.
+CLUSTER_SWEEPS_KEPT = 30
 # IN lists are cut to this length: SQLite refuses statements with too many parameters.
 _IN_CHUNK = 900
 _ZERO = Decimal("0")
@@ -242,8 +245,30 @@ def clusters_sweep(
         batch = ids[start : start + batch_size]
         result.add(_recheck_batch(batch, rules, alert=alert, refresh_hours=refresh_hours))
     if council_ids is None:
-        health.sweep_finished(councils=len(ids))
+        clusters_sweep_finished(councils=len(ids))
     return result
+
+
+def clusters_sweep_finished(*, councils: int, when: datetime | None = None) -> None:
+    """Record that a sweep of every council finished at ``when`` (now by default): a
+    :class:`ClusterSweep` row, read by ``/healthz``; only the latest :data:`CLUSTER_SWEEPS_KEPT`
+    are kept. Called by :func:`clusters_sweep` once every batch is done.
+
+    Never raises: failing to record the sweep must not fail the sweep (the health check then
+    goes red, as it should). The row is written in a transaction of its own, a
+    savepoint when the caller holds one (seeding the demo sweeps inside its own transaction):
+    so it commits or rolls back with the sweep's writes, and a failed write rolls back only
+    itself instead of leaving the caller's transaction unusable.
+    """
+    try:
+        with transaction.atomic():
+            ClusterSweep.objects.create(finished_at=when or timezone.now(), councils=councils)
+            older = ClusterSweep.objects.order_by("-finished_at", "-pk").values_list(
+                "pk", flat=True
+            )[CLUSTER_SWEEPS_KEPT:]
+            ClusterSweep.objects.filter(pk__in=list(older)).delete()
+    except Exception:
+        logger.exception("The cluster sweep of %d councils finished but was not recorded", councils)
 
 
 SWEEP_TASK = "inspections.tasks.sweep_all_councils"
