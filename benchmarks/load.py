@@ -185,13 +185,18 @@ def endpoint_figures(samples: list) -> tuple[dict, dict]:
     """Requests, requests per second, p50/p95/p99 and errors per endpoint and for all."""
     if not samples:
         raise SystemExit("locust recorded no requests")
-    seconds = max(s[3] for s in samples) - min(s[3] for s in samples) or 1
+    first = min(s[3] for s in samples)
+    seconds = max(s[3] for s in samples) - first or 1
 
     def figures(rows):
         times = sorted(r[1] for r in rows)
         return {
             "requests": len(rows),
             "errors": sum(1 for r in rows if r[2]),
+            # What each error was and when (seconds after the first measured request).
+            "error_details": [{"at_s": round(r[3] - first, 1), "what": r[2]} for r in rows if r[2]][
+                :20
+            ],
             "requests_per_second": round(len(rows) / seconds, 2),
             "p50_ms": _percentile(times, 0.50),
             "p95_ms": _percentile(times, 0.95),

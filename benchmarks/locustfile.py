@@ -37,13 +37,15 @@ PERIODS = [
 _next_user = iter(range(10**9))
 # Every request's time, for the driver's own percentiles: from the moment every user has
 # started (their sign-ins before it are left out), written to LOAD_SAMPLES_FILE at the end.
-SAMPLES: list[tuple[str, float, bool, float]] = []
+# The fourth field is what went wrong (the exception's type and message), or None.
+SAMPLES: list[tuple[str, float, str | None, float]] = []
 
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
     if not name.startswith("sign in"):
-        SAMPLES.append((name, response_time, exception is not None, time.time()))
+        failure = None if exception is None else f"{type(exception).__name__}: {exception}"[:300]
+        SAMPLES.append((name, response_time, failure, time.time()))
 
 
 @events.spawning_complete.add_listener

@@ -296,11 +296,21 @@ def load(f: dict) -> str:
         + _server(f)
         + f"\n\nGoals: p95 under {goals['p95_ms_under']} ms for all requests — "
         f"{_yes(goals['p95_met'])} ({_ms(f['total']['p95_ms'])}); 0 errors — "
-        f"{_yes(goals['errors_met'])} ({f['total']['errors']}); a cached page under "
+        f"{_yes(goals['errors_met'])} ({f['total']['errors']}{_errors(f)}); a cached page under "
         f"{goals['cached_page_cpu_ms_under']} ms of CPU — {_yes(goals['cached_page_cpu_met'])} "
         f"(median CPU with its figures cached: {cpu}); any staff-time form saves — "
         f"{_yes(goals['staff_time_form_saves'])} ({_staff_time_form(form)})."
     )
+
+
+def _errors(f: dict) -> str:
+    """What each error of the load run was: the endpoint, when, and locust's exception."""
+    details = [
+        f"{name} at {d['at_s']:g} s: `{d['what']}`"
+        for name, e in f["endpoints"].items()
+        for d in e.get("error_details", [])
+    ]
+    return (": " + "; ".join(details)) if details else ""
 
 
 def _server(f: dict) -> str:

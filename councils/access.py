@@ -8,9 +8,10 @@ LGA officers read everything; administrators (superusers) manage everything.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from .models import CouncilMembership, LgaOfficer
+from .models import CouncilMembership
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,19 @@ def access_for(user) -> UserAccess:
     elif user.is_superuser:
         access = UserAccess(is_authenticated=True, is_admin=True)
     else:
-        membership = CouncilMembership.objects.filter(user=user).first()
+        # One query on every page: the user's membership (one at most) and LGA officer mark.
+        row = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .values("council_membership__council_id", "council_membership__role", "lga_officer")
+            .first()
+            or {}
+        )
         access = UserAccess(
             is_authenticated=True,
-            is_lga_officer=LgaOfficer.objects.filter(user=user).exists(),
-            council_id=membership.council_id if membership else None,
-            role=membership.role if membership else None,
+            is_lga_officer=row.get("lga_officer") is not None,
+            council_id=row.get("council_membership__council_id"),
+            role=row.get("council_membership__role"),
         )
     user._burden_access = access
     return access
