@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_ratelimit",
     "simple_history",
     "burden",
     "councils",
@@ -174,6 +175,19 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Password reset: at most this many requests for a reset link an hour from one client address, and
+# for one e-mail address (with or without an account); past them the form answers 429 and sends
+# nothing (burden/password_reset.py, django-ratelimit). The address is a council office's, shared
+# by its staff, hence more than the e-mail's allowance, which is what protects a mailbox.
+PASSWORD_RESET_LIMIT_PER_IP = 10
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+# The client address is the one django-axes counts sign-ins by, so one setting rules both.
+RATELIMIT_IP_META_KEY = "axes.helpers.get_client_ip_address"
+RATELIMIT_USE_CACHE = "default"
+# With the cache unreachable (Redis down: django-redis's IGNORE_EXCEPTIONS answers None),
+# django-ratelimit would refuse every request; a reset form must keep working, so it lets them
+# through, unthrottled, until the cache is back.
+RATELIMIT_FAIL_OPEN = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -295,6 +309,12 @@ if CACHE_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # django-ratelimit refuses a local-memory cache (E003, W001) because it is not shared between
+    # processes: each process counts the password-reset requests it serves on its own, so with
+    # several processes (gunicorn's workers) a client gets up to that many times the allowance.
+    # The embedded default serves from one process, where the counts are exact; production
+    # names Redis (CACHE_URL or a Redis broker), where the checks stay on.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 # After a write, England's and the regions' dashboards may show figures drawn up to this many
 # seconds before it (they say when they were drawn), so that a save somewhere in England does not
 # make every visitor draw them again (inspections.dashboard_cache). 0: drawn again at once, the

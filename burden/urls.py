@@ -13,7 +13,9 @@ urlpatterns = [
     path("contact/", views.service_page, {"page": "contact"}, name="contact"),
     path("admin/", admin.site.urls),
     path("accounts/api-token/", api_token_page, name="api-token"),
-    # Before Django's own: the same page, which also ends a sign-in lockout (burden/views.py).
+    # Before Django's own: the same pages, one limited in how often it sends a reset link,
+    # the other also ending a sign-in lockout (burden/views.py).
+    path("accounts/password_reset/", views.PasswordReset.as_view(), name="password_reset"),
     path(
         "accounts/reset/<uidb64>/<token>/",
         views.PasswordResetConfirm.as_view(),

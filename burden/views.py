@@ -1,6 +1,8 @@
 """Service-wide views that belong to no app: the health check and the pages every public
 service publishes (cookies, accessibility statement, privacy notice, contact), open to visitors."""
 
+import math
+
 from axes.utils import reset as axes_reset
 from django.contrib.auth import views as auth_views
 from django.db import transaction
@@ -10,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import health_report
+from .password_reset import password_reset_wait_seconds
 
 
 # Not inside a request transaction: with the database down, the report must still be sent.
@@ -37,6 +40,26 @@ SERVICE_PAGES = {
 def service_page(request, page: str):
     """One of the footer's pages (:data:`SERVICE_PAGES`); no sign-in needed."""
     return render(request, SERVICE_PAGES[page])
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    """Django's form asking for a reset link, within the limits of
+    :func:`burden.password_reset.password_reset_wait_seconds`. Past them the answer is 429 with
+    a page saying so (and a Retry-After header, in seconds), the same for every address, and no
+    e-mail is sent. Showing the form (GET) is never limited."""
+
+    def post(self, request, *args, **kwargs):
+        wait = password_reset_wait_seconds(request)
+        if wait is None:
+            return super().post(request, *args, **kwargs)
+        response = render(
+            request,
+            "registration/password_reset_throttled.html",
+            {"wait_minutes": math.ceil(wait / 60)},
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
