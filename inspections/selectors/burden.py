@@ -869,25 +869,31 @@ def sort_league(rows: list[CouncilBurdenRow], sort: str | None) -> list[CouncilB
     return present + blank
 
 
-def councils_with_demo(filters: BurdenFilters) -> set[int]:
+def councils_with_demo(filters: BurdenFilters) -> frozenset[int]:
     """Councils whose figures in scope include demo data: a demo event or demo hours.
 
     Demo events first (the events alone); only councils without one are looked for among the
     staff-time entries, each event stopping at its first demo entry, instead of joining every
-    entry in England to every event (1.1-1.6 s for the summary CSV, issue #14).
+    entry in England to every event (1.1-1.6 s for the summary CSV, issue #14). The same for
+    every user (which councils hold demo data is no council's secret), so cached once per
+    filters and write generation for all of them.
     """
-    in_scope = InspectionEvent.objects.filter(filters.events_q()).order_by()
-    with_demo = set(
-        in_scope.filter(source=Source.DEMO).values_list("council_id", flat=True).distinct()
-    )
-    demo_hours = StaffTime.objects.filter(event=OuterRef("pk"), is_demo=True)
-    with_demo |= set(
-        in_scope.exclude(council_id__in=with_demo)
-        .filter(Exists(demo_hours))
-        .values_list("council_id", flat=True)
-        .distinct()
-    )
-    return with_demo
+
+    def compute() -> frozenset[int]:
+        in_scope = InspectionEvent.objects.filter(filters.events_q()).order_by()
+        with_demo = set(
+            in_scope.filter(source=Source.DEMO).values_list("council_id", flat=True).distinct()
+        )
+        demo_hours = StaffTime.objects.filter(event=OuterRef("pk"), is_demo=True)
+        with_demo |= set(
+            in_scope.exclude(council_id__in=with_demo)
+            .filter(Exists(demo_hours))
+            .values_list("council_id", flat=True)
+            .distinct()
+        )
+        return frozenset(with_demo)
+
+    return _cached("councils-with-demo", filters, "everyone", compute)
 
 
 def councils_with_demo_hours(filters: BurdenFilters) -> frozenset[int]:

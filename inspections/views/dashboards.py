@@ -371,9 +371,26 @@ def _figures(
             filters, sort, region_slug="", timeline=timeline_param, columns=columns
         ),
         "medians": burden.region_medians(filters, access),
-        "timeline_table_rows": dashboard_charts.timeline_table_rows(timeline_rows),
+        # The timeline (dates and outcomes, public) is the same for every user but for the
+        # words of its period (exact or whole financial years): drawn once for all of them.
+        "timeline_table_rows": burden.cached(
+            "timeline-table",
+            (timeline_filters, formal_only),
+            lambda: dashboard_charts.timeline_table_rows(timeline_rows),
+        ),
         "timeline_formal_only": formal_only,
-        "timeline_chart": chart("timeline", timeline_rows),
+        "timeline_chart": burden.cached(
+            "timeline-chart",
+            (
+                filters,
+                timeline_filters,
+                formal_only,
+                place,
+                tuple(sorted(download_params.items())),
+                burden.exact_hours(filters, access),
+            ),
+            lambda: chart("timeline", timeline_rows),
+        ),
         "timeline_bounded_from": (
             timeline_filters.date_from if timeline_filters != filters else None
         ),

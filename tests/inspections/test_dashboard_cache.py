@@ -2,6 +2,7 @@
 
 import json
 import types
+from datetime import date
 
 import pytest
 import redis
@@ -197,3 +198,48 @@ def test_writes_in_one_refresh_interval_queue_one_warm_up(settings):
     services.dashboards_warm()
     assert warm_ups_queued() == 2
     app.control.purge()
+
+
+# --- What every user sees alike is drawn once for all of them ---------------------------------
+
+
+def test_the_timeline_is_drawn_once_for_every_visibility_class_and_again_after_a_write(
+    world,
+    client_for,
+    lga_officer,
+    viewer_a,
+    editor_b,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """Dates and outcomes are public: the timeline (a chart and a table of every event in
+    England) is the same for an LGA officer and any council's users, so a council user's first
+    England page does not draw it again; a write does."""
+    from inspections import dashboard_charts
+
+    drawn = []
+    timeline_figure = dashboard_charts.timeline_figure
+
+    def counting(*args, **kwargs):
+        drawn.append(1)
+        return timeline_figure(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard_charts, "timeline_figure", counting)
+    url = reverse("dashboard-national") + "?date_from=2022-01-01"
+    officer = client_for(lga_officer).get(url).text
+    viewer = client_for(viewer_a).get(url).text
+    other_council = client_for(editor_b).get(url).text
+    # Once for the users who see exact hours, once for the others (the chart's words of its
+    # period may differ), whatever their council.
+    assert len(drawn) == 2
+    # Still each class's own figures around it.
+    assert officer != viewer != other_council
+    assert "Thameside" in viewer and 'id="timeline-section"' in viewer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.make_event(world.thameside, "jtai", date(2025, 2, 3))
+    after = client_for(editor_b).get(url).text
+    assert len(drawn) == 3
+    assert after.count("Joint targeted area inspection") > viewer.count(
+        "Joint targeted area inspection"
+    )
