@@ -19,9 +19,10 @@ def password_reset_wait_seconds(request) -> int | None:
     Counts this request (a POST of the reset form, valid or not) against two allowances:
 
     - ``PASSWORD_RESET_LIMIT_PER_IP`` an hour from one client address: the address django-axes
-      counts sign-ins by (``axes.helpers.get_client_ip_address``, through
-      ``RATELIMIT_IP_META_KEY``), so one setting decides who "one client" is for both; IPv6
-      addresses are counted by their /64 network (django-ratelimit's default);
+      counts sign-ins by (burden/client_address.py, from ``PROXY_COUNT``, asked through
+      ``axes.helpers.get_client_ip_address`` and ``RATELIMIT_IP_META_KEY``), so one function
+      decides who "one client" is for both; IPv6 addresses are counted by their /64 network
+      (django-ratelimit's default);
     - ``PASSWORD_RESET_LIMIT_PER_EMAIL`` an hour for one e-mail address, as typed but stripped and
       lower-cased (Django finds accounts by the address whatever its case), whether or not an
       account has it, so the answer says nothing about which addresses have accounts. A request

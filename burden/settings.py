@@ -170,11 +170,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind a reverse proxy, how many proxies' addresses to skip in X-Forwarded-For (0: none, use
-# the connection's address).
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Who the client is (burden/client_address.py, the one home): PROXY_COUNT trusted proxies in front
+# of the app each append to X-Forwarded-For, so the client is the PROXY_COUNT-th entry from the
+# right; 0 ignores the header and counts the connection's address. django-axes asks that function
+# (not django-ipware, not installed, whose proxy count means something else), and so do the
+# password-reset limit and the API's throttle, through django-axes' helper.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT must be 0 or more, not {PROXY_COUNT}")
+AXES_CLIENT_IP_CALLABLE = "burden.client_address.client_address"
 # Password reset: at most this many requests for a reset link an hour from one client address, and
 # for one e-mail address (with or without an account); past them the form answers 429 and sends
 # nothing (burden/password_reset.py, django-ratelimit). The address is a council office's, shared

@@ -127,6 +127,26 @@ def test_the_client_address_is_the_one_django_axes_counts_sign_ins_by(client, se
     assert same_proxy.status_code == 302
 
 
+def test_behind_one_proxy_two_clients_are_counted_apart(client, settings):
+    """PROXY_COUNT=1: the client is the entry the proxy appended to X-Forwarded-For, so two
+    clients behind one proxy (one REMOTE_ADDR) have an allowance each, and a client cannot start
+    a new one by forging an entry on the left."""
+    settings.PROXY_COUNT = 1
+    limit = settings.PASSWORD_RESET_LIMIT_PER_IP
+    proxy = "10.0.0.2"
+    for n in range(limit):
+        sent = _ask(client, f"p{n}@example.org", ip=proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
+        assert sent.status_code == 302
+
+    forged = _ask(
+        client, "q@example.org", ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.7"
+    )
+    other_client = _ask(client, "r@example.org", ip=proxy, HTTP_X_FORWARDED_FOR="203.0.113.8")
+
+    assert forged.status_code == 429
+    assert other_client.status_code == 302
+
+
 def test_a_client_without_an_address_is_limited_by_the_email_address_alone(client, editor_a):
     """No REMOTE_ADDR (a server on a Unix socket): no server error, the mailbox still protected."""
     limit = settings.PASSWORD_RESET_LIMIT_PER_EMAIL

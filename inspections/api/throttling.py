@@ -1,3 +1,4 @@
+from axes.helpers import get_client_ip_address
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -6,7 +7,9 @@ class PerTokenThrottle(SimpleRateThrottle):
     """API_RATE requests per token; a browser session counts as its user's own allowance.
 
     A user's token and their session are counted apart, so a runaway script cannot lock its
-    owner out of the API docs page. Anonymous requests are refused before they are counted.
+    owner out of the API docs page. Anonymous requests are refused before they are counted, but
+    for the API's description (``/api/schema/``, ``/api/docs/``), open to all and counted per
+    client address.
     """
 
     scope = "api"
@@ -20,3 +23,9 @@ class PerTokenThrottle(SimpleRateThrottle):
         else:
             ident = f"anonymous-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def get_ident(self, request):
+        """The client's address as sign-in and password reset count it (burden/client_address.py,
+        from ``PROXY_COUNT``), not DRF's own reading of X-Forwarded-For: without ``NUM_PROXIES``
+        that is the whole header as the client sent it, so a client could choose its count."""
+        return get_client_ip_address(request)
