@@ -21,6 +21,9 @@ class UserAccess:
     is_lga_officer: bool = False
     council_id: int | None = None
     role: str | None = None
+    # The region of the user's council (None without one): figures about a region the council
+    # is not in are the same for its users as for anyone's (inspections.disclosure).
+    council_region_id: int | None = None
 
     @property
     def sees_all_hours(self) -> bool:
@@ -76,7 +79,12 @@ def access_for(user) -> UserAccess:
         row = (
             get_user_model()
             .objects.filter(pk=user.pk)
-            .values("council_membership__council_id", "council_membership__role", "lga_officer")
+            .values(
+                "council_membership__council_id",
+                "council_membership__council__region_id",
+                "council_membership__role",
+                "lga_officer",
+            )
             .first()
             or {}
         )
@@ -85,6 +93,7 @@ def access_for(user) -> UserAccess:
             is_lga_officer=row.get("lga_officer") is not None,
             council_id=row.get("council_membership__council_id"),
             role=row.get("council_membership__role"),
+            council_region_id=row.get("council_membership__council__region_id"),
         )
     user._burden_access = access
     return access

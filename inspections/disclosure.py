@@ -58,11 +58,13 @@ __all__ = [
     "council_cell_hours",
     "hours_cells",
     "median_hours",
+    "NO_COUNCIL",
     "reporting_period",
     "round_cost",
     "round_hours",
     "round_hours_per_event",
     "rule_in_words",
+    "viewer_of_region",
 ]
 
 # At least this many councils other than the user's own must have logged hours in a cell.
@@ -84,6 +86,33 @@ _ONE = Decimal("1")
 def exact_figures_for(access: UserAccess) -> bool:
     """Whether this user sees every council's exact hours: LGA officers and administrators."""
     return access.sees_all_hours
+
+
+# Who a signed-in user with no council is: what anyone signed in may see.
+NO_COUNCIL = UserAccess(is_authenticated=True)
+
+
+def viewer_of_region(access: UserAccess, region_id: int) -> UserAccess:
+    """Who ``access`` is for the figures of one region alone (a region's dashboard).
+
+    A council user whose council is in another region is shown exactly what a signed-in user
+    with no council is shown (:data:`NO_COUNCIL`): every hours figure of the region is a sum of
+    the region's own cells (rule 2), in which their council has no hours, so the councils
+    "other than the user's own" in each cell are all of its councils, as for a user with no
+    council, and no figure is their own council's. Their pages are then drawn once for all of
+    them rather than once per council (issue #14: a region's dashboard was drawn again for the
+    users of each council that visited it). ``tests/inspections/test_disclosure.py`` checks the
+    two views are the same. LGA officers, administrators, users with no council and users of
+    the region's own councils are returned as they are.
+    """
+    if (
+        access.sees_all_hours
+        or access.council_id is None
+        or access.council_region_id is None
+        or access.council_region_id == region_id
+    ):
+        return access
+    return NO_COUNCIL
 
 
 # --- Reporting periods ---------------------------------------------------------------------

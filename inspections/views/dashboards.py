@@ -289,6 +289,9 @@ def figures_html(
     class and refresh window (a write generation taken at most settings.DASHBOARD_REFRESH_SECONDS
     ago: see inspections.dashboard_cache.window). Every dashboard drawn in one window reads the
     figures of its generation, computed once; the HTML says from when they are."""
+    if region is not None:
+        # A region's figures are the same for the users of every council outside it.
+        access = disclosure.viewer_of_region(access, region.pk)
     visibility = burden.visibility_class(access)
     parts = (region.pk if region else None, filters, sort, timeline, visibility)
     lag = dashboard_cache.lag_seconds()

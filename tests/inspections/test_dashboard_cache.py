@@ -243,3 +243,33 @@ def test_the_timeline_is_drawn_once_for_every_visibility_class_and_again_after_a
     assert after.count("Joint targeted area inspection") > viewer.count(
         "Joint targeted area inspection"
     )
+
+
+def test_a_regions_figures_are_drawn_once_for_the_users_of_every_council_outside_it(
+    world, client_for, viewer_a, editor_b, monkeypatch
+):
+    """Lakeshire's and Riverton's users (North West) see London's figures as a user with no
+    council does (``disclosure.viewer_of_region``): drawn once for both. Their own region's
+    figures differ (each sees its own council's hours), so those are drawn for each."""
+    drawn = []
+    figures = dashboard_views._figures
+
+    def counting(access, *args, **kwargs):
+        drawn.append(access.council_id)
+        return figures(access, *args, **kwargs)
+
+    monkeypatch.setattr(dashboard_views, "_figures", counting)
+    london = reverse("region-dashboard", args=[world.london.slug])
+    first = client_for(viewer_a).get(london).text
+    second = client_for(editor_b).get(london).text
+    assert drawn == [None]
+    assert "Thameside" in first and 'id="drawn-at"' in second
+
+    north_west = reverse("region-dashboard", args=[world.north_west.slug])
+    client_for(viewer_a).get(north_west)
+    client_for(editor_b).get(north_west)
+    assert drawn == [
+        None,
+        viewer_a.council_membership.council_id,
+        editor_b.council_membership.council_id,
+    ]

@@ -286,3 +286,51 @@ def test_the_days_apart_attack_of_the_issue_shows_the_same_page(attack_world, vi
 
     one_day, next_day = hours_figures("2026-03-01"), hours_figures("2026-03-02")
     assert one_day and one_day == next_day
+
+
+# --- A region's figures are the same for every council outside it ---------------------------
+
+
+def _figures_html(access, filters: BurdenFilters, region) -> str:
+    """A dashboard's figures as ``access`` would be shown them, drawn afresh (no page cache)."""
+    from datetime import datetime
+
+    from django.template.loader import render_to_string
+
+    from inspections.views import dashboards as dashboard_views
+
+    context = dashboard_views._figures(access, filters, region=region, sort=None, timeline=None)
+    context.update(drawn_at=datetime(2026, 12, 1, 9, 0), refresh_words="")
+    return render_to_string(dashboard_views.FIGURES_TEMPLATE, context)
+
+
+def test_a_council_outside_a_region_is_shown_its_figures_as_a_user_with_no_council(
+    attack_world, north_west, viewer_a
+):
+    """The region's dashboard is drawn once for the users of every council outside it
+    (``disclosure.viewer_of_region``): that is safe only because what they may see of it is
+    exactly what a user with no council may see, checked here figure by figure over every
+    period of the attack and each family, in a region where cells are published."""
+    from councils.models import Council
+
+    thameside = Council.objects.get(name="Thameside")  # London
+    outsider = access_for(factories.make_user("thameside.viewer", council=thameside, role="viewer"))
+    assert disclosure.viewer_of_region(outsider, north_west.pk) is disclosure.NO_COUNCIL
+    shown = 0
+    for (date_from, date_to), family in itertools.product(_periods(), ("", "ilacs", "jtai")):
+        filters = BurdenFilters(
+            date_from=date_from, date_to=date_to, region_id=north_west.pk, family=family
+        )
+        as_outsider = _figures_html(outsider, filters, north_west)
+        assert as_outsider == _figures_html(disclosure.NO_COUNCIL, filters, north_west), filters
+        shown += bool(burden.publishable_cells(filters, outsider).publishable)
+    assert shown  # some of these views publish hours: the comparison is not of empty pages
+
+    # A council of the region is shown more (its own hours) and less (cells it is one of three
+    # in): it keeps its own view, which differs.
+    inside = access_for(viewer_a)
+    assert disclosure.viewer_of_region(inside, north_west.pk) is inside
+    filters = BurdenFilters(region_id=north_west.pk)
+    assert _figures_html(inside, filters, north_west) != _figures_html(
+        disclosure.NO_COUNCIL, filters, north_west
+    )
