@@ -79,6 +79,17 @@ def window(*, roll: bool = False) -> tuple[int, float]:
     return taken
 
 
+def generation_for(access) -> int:
+    """The write generation England's and the regions' figures are read at for this user (a
+    ``councils.access.UserAccess``): their refresh window's (:func:`window`), unless the
+    user's own council was written since the window began, when it is the current one, so a
+    council always sees its own saves (the summary CSV)."""
+    generation, taken_at = window()
+    if access.council_id is not None and council_written_since(access.council_id, taken_at):
+        return current_generation()
+    return generation
+
+
 def council_written_since(council_id: int, moment: float) -> bool:
     """Whether the council's events or staff time were written after ``moment`` (epoch
     seconds), as far as the cache knows (no time known: not since the cache began, or while

@@ -57,7 +57,7 @@ from councils.access import UserAccess
 from councils.models import Council, Region
 from councils.resolver import CouncilNotResolved, council_for_filter
 
-from . import selectors
+from . import dashboard_cache, selectors
 from .cluster_forms import ClusterFilter
 from .cost import selectors as cost_selectors
 from .forecast import selectors as forecast_selectors
@@ -768,7 +768,17 @@ def summary_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
 
     Every row carries the period it covers. Decimals (hours, hours per event, medians) are
     rounded once, by the number formatter; hours this user may not see are "not shown".
+
+    The figures are those of the dashboards' refresh window
+    (``dashboard_cache.generation_for``): the same as the dashboard the file was downloaded
+    from, computed once a window for everyone, and with every save of the user's own council.
     """
+    with burden.figures_of_generation(dashboard_cache.generation_for(access)):
+        rows = list(_summary_rows(access, filters))
+    yield from rows
+
+
+def _summary_rows(access: UserAccess, filters: ExportFilters) -> Iterator[list]:
     scope = filters.burden_filters()
     rows = burden.league_table(scope, access, sort=filters.sort or burden.DEFAULT_SORT)
     gss_codes = dict(
