@@ -98,6 +98,24 @@ def council_written_since(council_id: int, moment: float) -> bool:
     return written_at is not None and written_at >= moment
 
 
+def staggered_lag(lag: int) -> int:
+    """How long after a write England's and the regions' dashboards may show figures from
+    before it, in seconds, with their drawings staggered (:func:`due_at`): a window, and half a
+    window more (90 s for the default minute; 0 without a window)."""
+    return lag + lag // 2
+
+
+def due_at(parts: tuple, taken_at: float, lag: int) -> float:
+    """When the figures of ``parts`` fall due to be drawn again in the refresh window taken at
+    ``taken_at`` (epoch seconds): up to half a window after it, the same share of a window for
+    the same parts every time. Until then their last drawing is still shown
+    (:func:`rendered`'s ``hold_until``), so that the drawings of every visibility class and
+    filter do not all fall due, and make every visitor wait, in the first seconds of a window
+    (the load benchmark's slowest requests were all there, issue #14)."""
+    share = int(_key("due", parts)[-8:], 16) / 0xFFFFFFFF
+    return taken_at + share * (lag // 2)
+
+
 def rendered(
     name: str,
     parts: tuple,
@@ -106,6 +124,8 @@ def rendered(
     lag_seconds: int = 0,
     generation=None,
     earlier_while_drawing: bool = True,
+    hold_until: float | None = None,
+    hold_seconds: float = 0,
 ) -> str:
     """The HTML that ``draw()`` returns for these ``parts``, cached under the write generation.
 
@@ -116,7 +136,9 @@ def rendered(
     ``selectors.burden.council_generation``, which writes to other councils leave; the
     dashboards on their window's). ``earlier_while_drawing``: while another visitor draws, show
     the last drawing (at most :data:`STALE_SECONDS` old) rather than draw too (False for a
-    council's own page, which never shows a drawing from before a save to it).
+    council's own page, which never shows a drawing from before a save to it). ``hold_until``
+    (epoch seconds, :func:`due_at`): before then, the last drawing, if it is less than
+    ``hold_seconds`` old, is shown rather than drawn again.
     """
     key = _key(name, parts)
     if generation is None:
@@ -127,9 +149,17 @@ def rendered(
     if html is not None:
         return html
     latest = None
-    if lag_seconds > 0:
+    if lag_seconds > 0 or hold_until is not None:
         latest = cache.get(f"rendered-latest:{key}")
-        if latest is not None and time.time() - latest[0] < lag_seconds:
+        now = time.time()
+        if latest is not None and now - latest[0] < lag_seconds:
+            return latest[1]
+        if (
+            latest is not None
+            and hold_until is not None
+            and now < hold_until
+            and now - latest[0] < hold_seconds
+        ):
             return latest[1]
     if cache.add(f"rendered-lock:{generation}:{key}", 1, timeout=LOCK_SECONDS):
         html = draw()

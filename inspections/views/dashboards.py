@@ -284,6 +284,7 @@ def figures_html(
     region: Region | None,
     sort: str | None = None,
     timeline: str | None = None,
+    staggered: bool = True,
 ) -> str:
     """A dashboard's figures as HTML, drawn once per filters, sort, timeline option, visibility
     class and refresh window (a write generation taken at most settings.DASHBOARD_REFRESH_SECONDS
@@ -303,10 +304,21 @@ def figures_html(
         # Every change made before the window was taken is in the figures (some made since may
         # be too): they say so, and how soon a later change shows.
         drawn_at = timezone.localtime(datetime.fromtimestamp(taken_at, tz=UTC))
-        context.update(drawn_at=drawn_at, refresh_words=_refresh_words(lag))
+        context.update(
+            drawn_at=drawn_at, refresh_words=_refresh_words(dashboard_cache.staggered_lag(lag))
+        )
         return render_to_string(FIGURES_TEMPLATE, context)
 
-    return dashboard_cache.rendered("dashboard-figures", parts, draw, generation=generation)
+    # Each view falls due at its own moment of the window's first half, not all at its start.
+    # A drawing is held only while less than half a window old, so a change made after the
+    # window it was drawn in shows within a window and a half (dashboard_cache.staggered_lag).
+    hold = {}
+    if lag > 0 and staggered:
+        hold = {
+            "hold_until": dashboard_cache.due_at(parts, taken_at, lag),
+            "hold_seconds": lag / 2,
+        }
+    return dashboard_cache.rendered("dashboard-figures", parts, draw, generation=generation, **hold)
 
 
 def _refresh_words(seconds: int) -> str:
@@ -545,5 +557,5 @@ def warm_default_views() -> int:
             if region is not None:
                 data["region"] = region.slug
             filters = BurdenFilterSet(data).burden_filters()
-            figures_html(access, filters, region=region)
+            figures_html(access, filters, region=region, staggered=False)
     return len(regions) * len(WARMED_FOR)
