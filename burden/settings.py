@@ -323,8 +323,8 @@ else:
 # seconds before it (they say when they were drawn), so that a save somewhere in England does not
 # make every visitor draw them again (inspections.dashboard_cache). 0: drawn again at once, the
 # default without Redis (the embedded default serves one person, not a consultation deadline).
-# Each view's drawings are staggered over the first half of a window, so a change shows within a
-# window and a half (inspections.dashboard_cache.due_at).
+# Each view's drawings are staggered over the first half of a window and drawn by a worker, so a
+# change shows within two windows (inspections.dashboard_cache.Staggered).
 DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 60 if CACHE_URL else 0)
 
 # --- Audit history (django-simple-history) -------------------------------------------------------

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -100,20 +101,65 @@ def council_written_since(council_id: int, moment: float) -> bool:
 
 def staggered_lag(lag: int) -> int:
     """How long after a write England's and the regions' dashboards may show figures from
-    before it, in seconds, with their drawings staggered (:func:`due_at`): a window, and half a
-    window more (90 s for the default minute; 0 without a window)."""
-    return lag + lag // 2
+    before it, in seconds: two refresh windows (:class:`Staggered`; 0 without a window)."""
+    return 2 * lag
 
 
 def due_at(parts: tuple, taken_at: float, lag: int) -> float:
     """When the figures of ``parts`` fall due to be drawn again in the refresh window taken at
     ``taken_at`` (epoch seconds): up to half a window after it, the same share of a window for
-    the same parts every time. Until then their last drawing is still shown
-    (:func:`rendered`'s ``hold_until``), so that the drawings of every visibility class and
-    filter do not all fall due, and make every visitor wait, in the first seconds of a window
-    (the load benchmark's slowest requests were all there, issue #14)."""
+    the same parts every time, so that the drawings of every visibility class and filter do not
+    all fall due in the first seconds of a window (the load benchmark's slowest requests were
+    all there, issue #14)."""
     share = int(_key("due", parts)[-8:], 16) / 0xFFFFFFFF
     return taken_at + share * (lag // 2)
+
+
+@dataclass(frozen=True)
+class Staggered:
+    """How a view of England's or a region's figures is drawn again in a new refresh window.
+
+    Until ``due`` (:func:`due_at`) its last drawing is shown. Once due, a worker draws it
+    (``redraw_later`` queues that, and says False if it cannot: then the visitor draws), and
+    the last drawing is shown meanwhile: a visitor waits for a drawing only when there is none
+    recent enough. A drawing is shown in place of a new one only while the window its figures
+    are from (``as_at``, stored with it) began less than ``hold_seconds`` ago: so a change shows
+    within that long (:func:`staggered_lag`).
+    """
+
+    due: float
+    as_at: float
+    hold_seconds: float
+    redraw_later: Callable[[], bool] | None = None
+
+
+def _store(key: str, fresh_key: str, html: str, as_at: float | None) -> None:
+    cache.set_many(
+        {fresh_key: html, f"rendered-latest:{key}": (time.time(), html, as_at)}, timeout=TIMEOUT
+    )
+
+
+def redraw(name: str, parts: tuple, draw: Callable[[], str], *, generation, as_at: float) -> str:
+    """Draw the HTML of ``parts`` for ``generation`` and keep it, whatever is cached (a worker,
+    asked by :class:`Staggered`'s ``redraw_later``). Returns the HTML."""
+    key = _key(name, parts)
+    html = draw()
+    _store(key, f"rendered:{generation_text(generation)}:{key}", html, as_at)
+    return html
+
+
+def queue_redraw(task: str, view: dict) -> bool:
+    """Queue Celery task ``task`` with ``view`` for a worker; False without a worker (tasks run
+    in the web process: the embedded default) or when the broker refuses (never raises)."""
+    from burden.celery import app
+
+    if app.conf.task_always_eager:
+        return False
+    try:
+        app.send_task(task, args=[view])
+    except Exception:  # a broker outage: the visitor draws the page itself
+        return False
+    return True
 
 
 def rendered(
@@ -124,8 +170,7 @@ def rendered(
     lag_seconds: int = 0,
     generation=None,
     earlier_while_drawing: bool = True,
-    hold_until: float | None = None,
-    hold_seconds: float = 0,
+    staggered: Staggered | None = None,
 ) -> str:
     """The HTML that ``draw()`` returns for these ``parts``, cached under the write generation.
 
@@ -136,9 +181,9 @@ def rendered(
     ``selectors.burden.council_generation``, which writes to other councils leave; the
     dashboards on their window's). ``earlier_while_drawing``: while another visitor draws, show
     the last drawing (at most :data:`STALE_SECONDS` old) rather than draw too (False for a
-    council's own page, which never shows a drawing from before a save to it). ``hold_until``
-    (epoch seconds, :func:`due_at`): before then, the last drawing, if it is less than
-    ``hold_seconds`` old, is shown rather than drawn again.
+    council's own page, which never shows a drawing from before a save to it). ``staggered``:
+    England's and the regions' views, drawn again at their own moment and by a worker
+    (:class:`Staggered`).
     """
     key = _key(name, parts)
     if generation is None:
@@ -149,23 +194,31 @@ def rendered(
     if html is not None:
         return html
     latest = None
-    if lag_seconds > 0 or hold_until is not None:
+    lock_key = f"rendered-lock:{generation}:{key}"
+    as_at = staggered.as_at if staggered else None
+    if lag_seconds > 0 or staggered is not None:
         latest = cache.get(f"rendered-latest:{key}")
         now = time.time()
         if latest is not None and now - latest[0] < lag_seconds:
             return latest[1]
-        if (
-            latest is not None
-            and hold_until is not None
-            and now < hold_until
-            and now - latest[0] < hold_seconds
-        ):
-            return latest[1]
-    if cache.add(f"rendered-lock:{generation}:{key}", 1, timeout=LOCK_SECONDS):
+        if latest is not None and staggered is not None:
+            latest_as_at = latest[2] if len(latest) > 2 and latest[2] is not None else latest[0]
+            if now - latest_as_at < staggered.hold_seconds:
+                if now < staggered.due:
+                    return latest[1]
+                if staggered.redraw_later is not None:
+                    # Due: one visitor asks a worker to draw it; everyone is shown the last
+                    # drawing meanwhile, unless no worker can be asked.
+                    if not cache.add(lock_key, 1, timeout=LOCK_SECONDS):
+                        return latest[1]
+                    if staggered.redraw_later():
+                        return latest[1]
+                    html = draw()
+                    _store(key, fresh_key, html, as_at)
+                    return html
+    if cache.add(lock_key, 1, timeout=LOCK_SECONDS):
         html = draw()
-        cache.set_many(
-            {fresh_key: html, f"rendered-latest:{key}": (time.time(), html)}, timeout=TIMEOUT
-        )
+        _store(key, fresh_key, html, as_at)
         return html
     if not earlier_while_drawing:
         return draw()

@@ -70,6 +70,17 @@ def warm_dashboards(generation: int | None = None) -> int:
     return warm_default_views()
 
 
+@shared_task(ignore_result=True, time_limit=120, soft_time_limit=100)
+def redraw_dashboard_figures(view: dict) -> None:
+    """Draw one view of England's or a region's figures for the current refresh window, asked
+    by a visitor who was shown its last drawing meanwhile (``dashboard_cache.Staggered``).
+    ``view``: ids and filter values (``views.dashboards.figures_redraw``). Safe to run twice:
+    the second draws the same figures again."""
+    from .views.dashboards import figures_redraw
+
+    figures_redraw(view)
+
+
 # A dropped database connection is retried (the file is saved in one transaction, so nothing
 # of it was saved); any other failure marks the job failed, with nothing saved, and the person
 # who uploaded the file sees that on its page. After imports.IMPORT_MAX_ATTEMPTS starts, it is

@@ -63,7 +63,7 @@ from django.utils import timezone
 
 from burden import plausible
 from councils.access import UserAccess
-from councils.models import Council
+from councils.models import Council, CouncilMembership
 
 from .. import disclosure
 from ..models import (
@@ -114,6 +114,7 @@ __all__ = [
     "sort_league",
     "timeline",
     "visibility_class",
+    "access_of_visibility_class",
 ]
 
 TWELVE_MONTHS_DAYS = 365
@@ -159,6 +160,23 @@ class BurdenFilters:
 
     def but(self, **changes) -> BurdenFilters:
         return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict:
+        """These filters as JSON can hold them (dates as ISO 8601), for a Celery task."""
+        values = dataclasses.asdict(self)
+        for name in ("date_from", "date_to"):
+            if values[name] is not None:
+                values[name] = values[name].isoformat()
+        return values
+
+    @classmethod
+    def from_dict(cls, values: dict) -> BurdenFilters:
+        """The filters :meth:`as_dict` gave."""
+        values = dict(values)
+        for name in ("date_from", "date_to"):
+            if values.get(name):
+                values[name] = date.fromisoformat(values[name])
+        return cls(**values)
 
     def events_q(self, prefix: str = "") -> Q:
         """These filters as a condition on InspectionEvent rows (reached through ``prefix``)."""
@@ -356,6 +374,28 @@ def visibility_class(access: UserAccess) -> str:
     if access.council_id:
         return f"council-{access.council_id}"
     return "none"
+
+
+def access_of_visibility_class(visibility: str) -> UserAccess:
+    """A user of :func:`visibility_class` ``visibility``, who sees the same hours as every
+    other: an LGA officer ("all"), a viewer of the council ("council-<id>"), or a signed-in user
+    with no council ("none", and a council that no longer exists). For a worker drawing a view
+    for them (``views.dashboards.figures_redraw``)."""
+    if visibility == "all":
+        return UserAccess(is_authenticated=True, is_lga_officer=True)
+    if visibility.startswith("council-"):
+        council_id = int(visibility.removeprefix("council-"))
+        region_id = (
+            Council.objects.filter(pk=council_id).values_list("region_id", flat=True).first()
+        )
+        if region_id is not None:
+            return UserAccess(
+                is_authenticated=True,
+                council_id=council_id,
+                role=CouncilMembership.Role.VIEWER,
+                council_region_id=region_id,
+            )
+    return disclosure.NO_COUNCIL
 
 
 # England's and the regions' dashboards draw their figures under the generation of their

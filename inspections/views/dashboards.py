@@ -277,6 +277,9 @@ def dashboard_chart(
     return chart
 
 
+REDRAW_TASK = "inspections.tasks.redraw_dashboard_figures"
+
+
 def figures_html(
     access: UserAccess,
     filters: BurdenFilters,
@@ -289,7 +292,58 @@ def figures_html(
     """A dashboard's figures as HTML, drawn once per filters, sort, timeline option, visibility
     class and refresh window (a write generation taken at most settings.DASHBOARD_REFRESH_SECONDS
     ago: see inspections.dashboard_cache.window). Every dashboard drawn in one window reads the
-    figures of its generation, computed once; the HTML says from when they are."""
+    figures of its generation, computed once; the HTML says from when they are.
+
+    ``staggered`` (with a window): each view is drawn again at its own moment of a new window,
+    by a worker when there is one, its last drawing shown meanwhile
+    (``dashboard_cache.Staggered``); the warm-up draws its views at once."""
+    access, parts, generation, taken_at, draw = _figures_drawing(
+        access, filters, region=region, sort=sort, timeline=timeline
+    )
+    lag = dashboard_cache.lag_seconds()
+    later = None
+    if lag > 0 and staggered:
+        view = {
+            "region_id": region.pk if region else None,
+            "filters": filters.as_dict(),
+            "sort": sort,
+            "timeline": timeline,
+            "visibility": parts[-1],
+        }
+        later = dashboard_cache.Staggered(
+            due=dashboard_cache.due_at(parts, taken_at, lag),
+            as_at=taken_at,
+            hold_seconds=dashboard_cache.staggered_lag(lag),
+            redraw_later=lambda: dashboard_cache.queue_redraw(REDRAW_TASK, view),
+        )
+    elif lag > 0:
+        later = dashboard_cache.Staggered(due=taken_at, as_at=taken_at, hold_seconds=0)
+    return dashboard_cache.rendered(
+        "dashboard-figures", parts, draw, generation=generation, staggered=later
+    )
+
+
+def figures_redraw(view: dict) -> None:
+    """Draw one view of a dashboard's figures for the current refresh window and keep it: a
+    worker's part of :func:`figures_html` (``inspections.tasks.redraw_dashboard_figures``).
+    ``view``: the region's id (None for England), the filters (``BurdenFilters.as_dict``), sort,
+    timeline option and visibility class. A region deleted since draws nothing."""
+    region = None
+    if view["region_id"] is not None:
+        region = Region.objects.filter(pk=view["region_id"]).first()
+        if region is None:
+            return
+    filters = BurdenFilters.from_dict(view["filters"])
+    access = burden.access_of_visibility_class(view["visibility"])
+    access, parts, generation, taken_at, draw = _figures_drawing(
+        access, filters, region=region, sort=view["sort"], timeline=view["timeline"]
+    )
+    dashboard_cache.redraw("dashboard-figures", parts, draw, generation=generation, as_at=taken_at)
+
+
+def _figures_drawing(access, filters, *, region, sort, timeline):
+    """The user a view is drawn for, its cache parts, its window (generation, taken at) and
+    the function that draws it."""
     if region is not None:
         # A region's figures are the same for the users of every council outside it.
         access = disclosure.viewer_of_region(access, region.pk)
@@ -309,16 +363,7 @@ def figures_html(
         )
         return render_to_string(FIGURES_TEMPLATE, context)
 
-    # Each view falls due at its own moment of the window's first half, not all at its start.
-    # A drawing is held only while less than half a window old, so a change made after the
-    # window it was drawn in shows within a window and a half (dashboard_cache.staggered_lag).
-    hold = {}
-    if lag > 0 and staggered:
-        hold = {
-            "hold_until": dashboard_cache.due_at(parts, taken_at, lag),
-            "hold_seconds": lag / 2,
-        }
-    return dashboard_cache.rendered("dashboard-figures", parts, draw, generation=generation, **hold)
+    return access, parts, generation, taken_at, draw
 
 
 def _refresh_words(seconds: int) -> str:
