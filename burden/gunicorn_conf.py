@@ -17,7 +17,9 @@ worker_class = "gthread"
 # The largest exports stream for some seconds; give them room, then give up.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
-keepalive = 5
+# Seconds a connection is kept open for a client's next request (0: closed after each answer,
+# so every request goes to whichever worker is free, not to the one that served the last).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Recycle workers now and then so a slow leak cannot grow without bound.
 max_requests = 5000
 max_requests_jitter = 500
