@@ -189,7 +189,7 @@ def forecast_recompute(
         ForecastWindow.objects.bulk_create(windows, batch_size=500)
         result.windows = len(windows)
         _clashes_store(found, councils, as_of, alert=alert, result=result)
-        clusters_or_forecast_changed(clusters=False)
+        clusters_or_forecast_changed(clusters=False, council_ids=councils)
     return result
 
 

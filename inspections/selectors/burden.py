@@ -80,6 +80,7 @@ from ..models import (
 from ..services import (
     COUNCIL_GENERATION_KEY,
     DASHBOARD_GENERATION_KEY,
+    DERIVED_COUNCIL_GENERATION_KEY,
     DERIVED_GENERATION_KEY,
     WIDE_GENERATION_KEY,
     generation_start,
@@ -435,15 +436,22 @@ def current_generation() -> int:
     return generation
 
 
-def derived_generation() -> int:
+def derived_generation(council_id: int | None = None):
     """The generation of what the worker derives from the events: clusters and forecasts
     (``inspections.services.clusters_or_forecast_changed`` bumps it after they are written).
-    Started from the clock, as :func:`cache_generation`."""
-    generation = cache.get(DERIVED_GENERATION_KEY)
-    if generation is None:
-        cache.add(DERIVED_GENERATION_KEY, generation_start(), timeout=None)
-        generation = cache.get(DERIVED_GENERATION_KEY, 0)
-    return generation
+    With ``council_id``, a pair: that of every council's, and that of this council's own.
+    Each started from the clock, as :func:`cache_generation`."""
+    keys = [DERIVED_GENERATION_KEY]
+    if council_id is not None:
+        keys.append(DERIVED_COUNCIL_GENERATION_KEY.format(council_id=council_id))
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, generation_start(), timeout=None)
+            found[key] = cache.get(key, 0)
+    if council_id is None:
+        return found[keys[0]]
+    return found[keys[0]], found[keys[1]]
 
 
 def council_generation(council_id: int) -> tuple[int, int]:

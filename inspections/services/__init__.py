@@ -28,6 +28,11 @@ DASHBOARD_GENERATION_KEY = "dashboards:generation"
 # after the write that caused them has bumped DASHBOARD_GENERATION_KEY): the council page's
 # cached clusters and forecast are keyed on both.
 DERIVED_GENERATION_KEY = "dashboards:derived-generation"
+# The same for one council's clusters and forecast (its page's section of them).
+DERIVED_COUNCIL_GENERATION_KEY = "dashboards:derived-generation:{council_id}"
+# Up to this many councils' clusters or forecasts changed at once are made stale on their own
+# pages one by one; more (a sweep, every forecast) make every council's page stale at once.
+DERIVED_COUNCILS_ONE_BY_ONE = 20
 # Bumped by a write that may change every council's pages (cost rates, demo data, a load of
 # published history, a change recorded while the cache was down); a write to one council's
 # events or staff time bumps that council's COUNCIL_GENERATION_KEY instead. A council's own
@@ -126,19 +131,34 @@ def dashboards_warm() -> None:
         logger.warning("Could not queue the dashboards' warm-up", exc_info=True)
 
 
-def clusters_or_forecast_changed(*, clusters: bool = True) -> None:
+def clusters_or_forecast_changed(
+    *, clusters: bool = True, council_ids: Iterable[int] | None = None
+) -> None:
     """Drop the council pages' cached clusters and forecasts once the current transaction
-    commits (never raises); with ``clusters``, the dashboards' figures too (they count
-    clusters; forecasts are not among them). If the cache cannot be reached, every cached
-    figure is dropped the way a write drops them (:func:`dashboards_changed`: through the
-    outbox), since those sections are keyed on both generations."""
-    transaction.on_commit(lambda: _derived_invalidate_or_record(clusters), robust=True)
+    commits (never raises): of ``council_ids`` only (the councils whose clusters or forecast
+    changed; every council's when None or more than :data:`DERIVED_COUNCILS_ONE_BY_ONE`); with
+    ``clusters``, the dashboards' figures too (they count clusters; forecasts are not among
+    them). If the cache cannot be reached, every cached figure is dropped the way a write drops
+    them (:func:`dashboards_changed`: through the outbox), since those sections are keyed on
+    both generations."""
+    ids = None if council_ids is None else sorted(set(council_ids))
+    if ids is not None and len(ids) > DERIVED_COUNCILS_ONE_BY_ONE:
+        ids = None
+    transaction.on_commit(lambda: _derived_invalidate_or_record(clusters, ids), robust=True)
 
 
-def _derived_invalidate_or_record(clusters: bool = True) -> None:
+def _derived_invalidate_or_record(clusters: bool = True, council_ids=None) -> None:
     # The dashboards count clusters: their figures, drawn after the save that caused the
     # re-check, are made stale as well (and drawn again within the refresh window).
-    bumped = _generation_bump(DERIVED_GENERATION_KEY)
+    if council_ids is None:
+        bumped = _generation_bump(DERIVED_GENERATION_KEY)
+    else:
+        bumped = all(
+            [
+                _generation_bump(DERIVED_COUNCIL_GENERATION_KEY.format(council_id=council_id))
+                for council_id in council_ids
+            ]
+        )
     if clusters:
         bumped = _generation_bump(DASHBOARD_GENERATION_KEY) and bumped
     if not bumped:

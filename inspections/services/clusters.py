@@ -319,7 +319,7 @@ def cluster_acknowledge(*, cluster: Cluster, user, note: str) -> Cluster:
         raise ValidationError(
             "This cluster no longer exists: one of its inspections was changed or deleted."
         )
-    clusters_or_forecast_changed()
+    clusters_or_forecast_changed(council_ids=[cluster.council_id])
     cluster.acknowledged_by, cluster.acknowledged_at, cluster.acknowledgement_note = user, now, note
     return cluster
 
@@ -444,7 +444,7 @@ def _recheck_batch(
             result.created = len(to_create)
             by_pk.update({c.pk: found[(c.rule_id, c.member_key)] for c in to_create})
         if stale or to_update or revived or to_create:
-            clusters_or_forecast_changed()
+            clusters_or_forecast_changed(council_ids=councils)
 
         if not alert:
             if unalerted:

@@ -131,8 +131,9 @@ def _events_html(request, council, event_filter, access, show_hours: bool) -> st
 
 def _clusters_forecast_html(council, access, show_hours: bool) -> str:
     """The council's forecast and clusters, drawn once per council and hours shown or not, under
-    the council's generation and the generation of clusters and forecasts (the worker writes them
-    after the write that caused them: ``services.clusters_or_forecast_changed``)."""
+    the council's generation and the generations of every council's and this council's clusters
+    and forecasts (the worker writes them after the write that caused them:
+    ``services.clusters_or_forecast_changed``)."""
 
     def draw() -> str:
         return render_to_string(
@@ -145,7 +146,7 @@ def _clusters_forecast_html(council, access, show_hours: bool) -> str:
         )
 
     parts = (council.pk, show_hours)
-    generation = (*burden.council_generation(council.pk), burden.derived_generation())
+    generation = (*burden.council_generation(council.pk), *burden.derived_generation(council.pk))
     return dashboard_cache.rendered(
         "council-clusters-forecast", parts, draw, generation=generation, earlier_while_drawing=False
     )

@@ -114,20 +114,20 @@ def test_a_recheck_that_changes_nothing_keeps_the_drawn_clusters(
     council_a, django_capture_on_commit_callbacks
 ):
     make_event(council_a, "jtai", DAY0)
-    before = derived_generation()
+    before = derived_generation(council_a.pk)
     with django_capture_on_commit_callbacks(execute=True):
         council_clusters_recheck(council_id=council_a.pk, alert=False)
-    assert derived_generation() == before
+    assert derived_generation(council_a.pk) == before
 
 
 def test_a_forecast_recomputed_makes_the_drawn_forecast_stale(
     council_a, django_capture_on_commit_callbacks
 ):
-    before = derived_generation()
+    before = derived_generation(council_a.pk)
     dashboards_before = cache_generation()
     with django_capture_on_commit_callbacks(execute=True):
         forecast_recompute(council_ids=[council_a.pk], alert=False)
-    assert derived_generation() > before
+    assert derived_generation(council_a.pk) > before
     # The dashboards show no forecast: their figures stand (each save's forecast would
     # otherwise make them be computed again).
     assert cache_generation() == dashboards_before
@@ -287,3 +287,18 @@ def test_the_burden_section_shows_its_own_councils_save_at_once_within_a_window(
     assert 'data-figure="formal"' in section()
     row = _part(section(), 'data-figure="events"', "</tr>")
     assert ">1<" in row  # its own event, at once
+
+
+def test_a_councils_new_clusters_leave_the_drawn_clusters_of_every_other_council(
+    council_a, council_b, django_capture_on_commit_callbacks
+):
+    """A save re-checks its council's clusters: that council's page draws its clusters and
+    forecast again, no other council's (every save made every council's page draw them)."""
+    make_event(council_a, "jtai", DAY0)
+    make_event(council_a, "ilacs_focused_visit", DAY0 + timedelta(days=20))
+    a_before, b_before = derived_generation(council_a.pk), derived_generation(council_b.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        council_clusters_recheck(council_id=council_a.pk, alert=False)
+    assert council_a.clusters.exists()
+    assert derived_generation(council_a.pk)[1] > a_before[1]
+    assert derived_generation(council_b.pk) == b_before
