@@ -17,9 +17,13 @@ worker_class = "gthread"
 # The largest exports stream for some seconds; give them room, then give up.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
-# Seconds a connection is kept open for a client's next request (0: closed after each answer,
-# so every request goes to whichever worker is free, not to the one that served the last).
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Seconds a connection is kept open for a client's next request. 0 (the default): closed after
+# each answer, so that each request goes to whichever worker is free. A gthread worker keeps a
+# kept-alive connection to itself: under the load benchmark a client's next request waited behind
+# that worker's drawing while others stood idle, and a request sent just as the worker closed
+# an idle connection was reset. In production the TLS
+# proxy in front holds the clients' connections open; gunicorn's own are on the loopback.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 # Recycle workers now and then so a slow leak cannot grow without bound.
 max_requests = 5000
 max_requests_jitter = 500
