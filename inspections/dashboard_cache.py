@@ -45,6 +45,9 @@ from .services import COUNCIL_WRITTEN_AT_KEY
 STALE_SECONDS = 120
 LOCK_SECONDS = 30
 TIMEOUT = 60 * 60
+# Drawn pages are kept this long (seconds): a drawing outlives its refresh window only as the
+# stand-in while the next is drawn (two windows at most), and each is up to 1.5 MB (England).
+RENDERED_TIMEOUT = 15 * 60
 
 
 def _key(name: str, parts: tuple) -> str:
@@ -135,7 +138,8 @@ class Staggered:
 
 def _store(key: str, fresh_key: str, html: str, as_at: float | None) -> None:
     cache.set_many(
-        {fresh_key: html, f"rendered-latest:{key}": (time.time(), html, as_at)}, timeout=TIMEOUT
+        {fresh_key: html, f"rendered-latest:{key}": (time.time(), html, as_at)},
+        timeout=RENDERED_TIMEOUT,
     )
 
 

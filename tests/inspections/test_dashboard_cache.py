@@ -418,3 +418,16 @@ def test_a_due_view_is_queued_once_on_the_real_broker_and_the_task_draws_it(
     after = figures()
     assert after != before
     assert not redraws()  # drawn: nothing more is asked
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not REAL_SERVICES, reason="needs Redis as the broker and cache (.ci/run)")
+def test_drawn_pages_are_kept_a_quarter_of_an_hour_not_an_hour():
+    """Each drawn England page is up to 1.5 MB, one per visibility class and filter a window:
+    kept an hour, the benchmark's Redis grew to gigabytes."""
+    draw, _ = _drawer("figures")
+    dashboard_cache.rendered("test", ("ttl",), draw)
+    key = dashboard_cache._key("test", ("ttl",))
+    fresh = f"rendered:{dashboard_cache.generation_text(cache_generation())}:{key}"
+    for name in (fresh, f"rendered-latest:{key}"):
+        assert 0 < cache.ttl(name) <= dashboard_cache.RENDERED_TIMEOUT == 15 * 60
