@@ -22,6 +22,12 @@ Two rules keep a write from making every visitor draw the page again at once:
   visibility class drew England's figures again, and recomputed them (0.2-0.6 s of CPU, as much
   again in PostgreSQL): 50 people got 3 pages a second (benchmarks/load.py, issue #14). A
   council's own page and an event's page never lag: they show a save at once;
+- **drawn again by a worker, each view at its own moment**: in a new window each view of
+  England or a region falls due at its own moment of the window's first half (:func:`due_at`);
+  once due a Celery worker draws it while visitors are shown its last drawing, which stands in
+  only while its figures are from a window begun less than two windows ago
+  (:class:`Staggered`), so a change shows within two windows and every class's drawing does not
+  fall due, and make its visitors wait, in the window's first seconds;
 - **warmed after writes**: ``inspections.tasks.warm_dashboards`` takes a new window and draws
   the default views (England and each region, last three years, for LGA officers and for users
   who see no council's hours) in the worker after the first write of a window (one warm-up a
