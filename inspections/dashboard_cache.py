@@ -109,8 +109,10 @@ def council_written_since(council_id: int, moment: float) -> bool:
 
 
 def staggered_lag(lag: int) -> int:
-    """How long after a write England's and the regions' dashboards may show figures from
-    before it, in seconds: two refresh windows (:class:`Staggered`; 0 without a window)."""
+    """How long after a write England's and the regions' dashboards, and the region median on
+    a council's page, may show figures from before it, in seconds: two refresh windows (a
+    drawing is made from its window's figures, then stands in for up to a window more:
+    :class:`Staggered`, :func:`rendered`'s ``lag_seconds``; 0 without a window)."""
     return 2 * lag
 
 

@@ -511,7 +511,10 @@ def council_burden_context(request, council: Council, event_filter, access: User
         with burden.figures_of_generation(generation):
             context = _council_burden(request, council, event_filter, access)
         drawn_at = timezone.localtime(datetime.fromtimestamp(taken_at, tz=UTC))
-        context.update(drawn_at=drawn_at, refresh_words=_refresh_words(lag))
+        # Drawn from a window's figures, then shown for up to a window: two windows at most.
+        context.update(
+            drawn_at=drawn_at, refresh_words=_refresh_words(dashboard_cache.staggered_lag(lag))
+        )
         return render_to_string(COUNCIL_BURDEN_TEMPLATE, {"council": council, **context})
 
     html = dashboard_cache.rendered("council-burden", parts, draw, lag_seconds=lag)
