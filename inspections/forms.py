@@ -1,12 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 
 from burden.govuk_forms import GovukDateField
 
 from .models import (
     HOURS_RANGE_MESSAGE,
+    MAX_PEOPLE,
     InspectionEvent,
     InspectionOutcome,
     InspectionType,
@@ -194,7 +195,7 @@ class StaffTimeForm(forms.ModelForm):
                 "required": "Enter the number of people, 1 or more",
                 "invalid": "Enter the number of people as a whole number, for example 2",
                 "min_value": "The number of people must be 1 or more",
-                "max_value": "The number of people must be at most 32,767",
+                "max_value": f"The number of people must be at most {MAX_PEOPLE:,}",
             },
             "note": {"max_length": "The note must be 500 characters or fewer"},
         }
@@ -205,9 +206,15 @@ class StaffTimeForm(forms.ModelForm):
         # GOV.UK selects say what to choose rather than Django's "---------".
         self.fields["team"].choices = [("", "Choose a team"), *Team.choices]
         self.fields["phase"].choices = [("", "Choose a phase"), *Phase.choices]
-        # The database's rule (staff_people_at_least_one), said before saving.
-        self.fields["people"].min_value = 1
-        self.fields["people"].validators.append(MinValueValidator(1))
+        # The database's rule (staff_people_at_least_one), said before saving, and the one bound
+        # the API and imports use (MAX_PEOPLE) in place of the column's 32,767.
+        people = self.fields["people"]
+        people.min_value, people.max_value = 1, MAX_PEOPLE
+        people.validators = [
+            validator
+            for validator in people.validators
+            if not isinstance(validator, MinValueValidator | MaxValueValidator)
+        ] + [MinValueValidator(1), MaxValueValidator(MAX_PEOPLE)]
 
     def _get_validation_exclusions(self):
         """Leave hours and people out of the model's field and constraint checks on the form:

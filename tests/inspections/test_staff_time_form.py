@@ -240,3 +240,21 @@ def test_demo_entries_say_so_in_their_row(client_for, editor_a, event):
     second = next(r for r in rows if 'data-row="2"' in r)
     assert ">Demo</strong>" not in first
     assert ">Demo</strong>" in second
+
+
+@pytest.mark.parametrize("people", ["1001", "32768", "99999999999999999999"])
+def test_too_many_people_is_refused_with_the_bound_the_api_and_imports_use(
+    client_for, editor_a, event, people
+):
+    """One bound for the number of people (models.MAX_PEOPLE), said in the service's words: the
+    form allowed up to 32,767 where the API and imports stop at 1,000, and a larger number got
+    Django's "Ensure this value is less than or equal to 32767"."""
+    _entries(event, 1)
+    client = client_for(editor_a)
+    fields = form_fields(client.get(_url(event)).content.decode())
+    response = _post(client, _url(event), _set(fields, "staff_time-0-people", people))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Row 1: The number of people must be at most 1,000" in html
+    assert "Ensure this value" not in html
+    assert StaffTime.objects.get().people != int(people[:6])
