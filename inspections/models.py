@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -278,7 +278,14 @@ class StaffTime(models.Model):
     team = models.CharField(max_length=20, choices=Team.choices)
     phase = models.CharField(max_length=20, choices=Phase.choices)
     hours = models.DecimalField(max_digits=7, decimal_places=2)
-    people = models.PositiveSmallIntegerField(default=1)
+    people = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[
+            MaxValueValidator(
+                MAX_PEOPLE, message=f"The number of people must be at most {MAX_PEOPLE:,}"
+            )
+        ],
+    )
     note = models.CharField(max_length=500, blank=True)
     # Demo hours can sit on a real, published event: they are marked on the row itself.
     is_demo = models.BooleanField("demo data", default=False)

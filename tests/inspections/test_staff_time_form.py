@@ -258,3 +258,12 @@ def test_too_many_people_is_refused_with_the_bound_the_api_and_imports_use(
     assert "Row 1: The number of people must be at most 1,000" in html
     assert "Ensure this value" not in html
     assert StaffTime.objects.get().people != int(people[:6])
+
+
+def test_the_model_holds_the_people_bound_for_the_admin_and_every_other_form(event):
+    from django.core.exceptions import ValidationError
+
+    entry = StaffTime(event=event, team="data", phase="preparation", hours=1, people=1001)
+    with pytest.raises(ValidationError) as refused:
+        entry.full_clean()
+    assert refused.value.message_dict["people"] == ["The number of people must be at most 1,000"]
