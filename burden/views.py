@@ -4,6 +4,7 @@ service publishes (cookies, accessibility statement, privacy notice, contact), o
 import math
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import JsonResponse
@@ -46,7 +47,17 @@ class PasswordReset(auth_views.PasswordResetView):
     """Django's form asking for a reset link, within the limits of
     :func:`burden.password_reset.password_reset_wait_seconds`. Past them the answer is 429 with
     a page saying so (and a Retry-After header, in seconds), the same for every address, and no
-    e-mail is sent. Showing the form (GET) is never limited."""
+    e-mail is sent. Showing the form (GET) is never limited.
+
+    The link in the e-mail starts with ``SITE_URL``, the service's address for links in e-mails
+    (as in the cluster and forecast alerts), never with the request's ``Host`` header and
+    scheme: ``ALLOWED_HOSTS`` does not check the port, so ``Host: localhost:9`` would otherwise
+    send the account's reset token to whatever listens there."""
+
+    @property
+    def extra_email_context(self):
+        # A property, not a class attribute: SITE_URL is read when the e-mail is written.
+        return {"site_url": settings.SITE_URL.rstrip("/")}
 
     def post(self, request, *args, **kwargs):
         wait = password_reset_wait_seconds(request)

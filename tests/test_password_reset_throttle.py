@@ -93,6 +93,32 @@ def test_an_address_without_an_account_is_limited_the_same_way(client, editor_a)
     assert [m.to for m in mail.outbox] == [[editor_a.email]] * limit
 
 
+@pytest.mark.parametrize(
+    ("typed", "variant"),
+    [("x.s", "x.\u017f"), ("x.i", "x.\u0131")],
+    ids=["long s", "dotless i"],
+)
+def test_spellings_the_database_matches_alike_share_one_allowance(client, typed, variant):
+    """PostgreSQL's UPPER, which Django's email__iexact compares, makes 'ſ' 'S' and 'ı' 'I': on
+    PostgreSQL 'x.ſ@example.org' mails the account of 'x.s@example.org', so it must not be an
+    allowance of its own. An address without an account is counted the same way (no oracle)."""
+    factories.make_user(typed)
+    limit = settings.PASSWORD_RESET_LIMIT_PER_EMAIL
+
+    def answers(local_part, first_ip):
+        asked = [f"{local_part}@example.org"] * limit
+        asked.append(f"{local_part.replace(typed, variant)}@example.org")
+        return [_ask(client, email, ip=f"{first_ip}.{n}") for n, email in enumerate(asked, 1)]
+
+    known = answers(typed, "198.51.100")
+    unknown = answers(f"no.{typed}", "203.0.113")
+
+    assert [r.status_code for r in known] == [302] * limit + [429]
+    assert [r.status_code for r in unknown] == [r.status_code for r in known]
+    assert _without_wait(unknown[-1].text) == _without_wait(known[-1].text)
+    assert [m.to for m in mail.outbox] == [[f"{typed}@example.org"]] * limit
+
+
 def _without_wait(page):
     return re.sub(r"Try again in \d+ minutes?", "Try again in … minutes", page)
 

@@ -88,6 +88,21 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(client, editor_a):
     assert mail.outbox == []
 
 
+def test_the_reset_link_is_built_from_site_url_not_from_the_host_header(client, settings, editor_a):
+    """ALLOWED_HOSTS does not check the port: 'Host: localhost:9' is allowed, and a link built
+    from it would carry the account's reset token to whatever listens on port 9."""
+    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    settings.SITE_URL = "https://burden.example.org:8443/"
+    response = client.post(
+        reverse("password_reset"), {"email": editor_a.email}, HTTP_HOST="localhost:9"
+    )
+    assert response.status_code == 302
+    body = mail.outbox[0].body
+    assert "localhost" not in body and "http://" not in body
+    link = re.search(r"https://burden\.example\.org:8443(/accounts/reset/\S+/)", body)[1]
+    assert "Choose a new password" in client.get(link, follow=True).text
+
+
 # --- Content security policy -----------------------------------------------------------------
 
 
