@@ -8,7 +8,8 @@ PORT ?= 8000
 # What `make run` serves with: DEBUG off (no URL list on a 404, the styled error pages), static
 # files from the collected manifest, plain HTTP on this machine, e-mails written to sent-emails/.
 LOCAL_PROD = DEBUG=false SECRET_KEY="$$(cat .secret-key)" ALLOWED_HOSTS=$(HOST),localhost \
-	SECURE_COOKIES=false EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
+	SECURE_COOKIES=false EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
+	SITE_URL=http://$(HOST):$(PORT)
 
 .PHONY: install serve-prod smoke-prod backup restore run test test-fast chromium screenshots frontend lint format benchmark forecast-backtest clean
 
