@@ -84,3 +84,20 @@ def test_a_long_outbox_argument_list_fits_its_key():
     assert len(key) <= limit
     assert key != outbox_key([list(range(10_000, 10_154))])
     assert outbox_key([5]) == "[5]"
+
+
+def test_make_run_links_e_mails_to_the_address_it_serves_on():
+    """Reset links are built from SITE_URL (never the Host header): `make run` on another port
+    must say so, or its e-mails would link to port 8000."""
+    import subprocess
+
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "HOST=127.0.0.1", "PORT=8611"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    serve = next(line for line in dry_run.splitlines() if "runserver" in line)
+    assert "SITE_URL=http://127.0.0.1:8611 " in serve
+    assert serve.endswith("runserver 127.0.0.1:8611")
