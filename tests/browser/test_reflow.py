@@ -218,7 +218,9 @@ def test_the_footer_pages_and_the_rules_page_pass_axe(page, world, events):  # n
     assert not failures, "\n\n".join(failures)
 
 
-def test_a_forgotten_password_is_reset_by_email_on_styled_pages(page, world):
+def test_a_forgotten_password_is_reset_by_email_on_styled_pages(page, world, live_server, settings):
+    # The link in the e-mail starts with the service's address (SITE_URL), here the live server.
+    settings.SITE_URL = live_server.url
     user = world.users["editor"]
     user.email = "editor.a@lakeshire.example"
     user.save()
@@ -234,6 +236,7 @@ def test_a_forgotten_password_is_reset_by_email_on_styled_pages(page, world):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [user.email]
     link = re.search(r"https?://\S+/accounts/reset/\S+/", mail.outbox[0].body)[0]
+    assert link.startswith(live_server.url + "/accounts/reset/")
     page.goto(link)
     expect(page.locator("html.govuk-template")).to_have_count(1)
     violations = axe_violations(page)
