@@ -82,6 +82,19 @@ def test_a_password_reset_sends_a_link_that_lets_the_user_choose_a_password(clie
     assert _sign_in(client, "editor.a", "a-new-long-password-42").status_code == 302
 
 
+def test_a_link_made_invalid_by_a_sign_in_says_so_in_its_title_and_why(client, editor_a):
+    """Django's reset token ends when the user signs in after it was sent: the page said "Choose
+    a new password" in its title over "This link does not work", and gave only two reasons."""
+    client.post(reverse("password_reset"), {"email": editor_a.email})
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+/)", mail.outbox[0].body)[1]
+    assert _sign_in(client, "editor.a", factories.PASSWORD).status_code == 302
+    client.logout()
+    page = client.get(link, follow=True).text
+    assert "<title>This link does not work" in page
+    assert "Choose a new password" not in page
+    assert "stopped working when you signed in" in page
+
+
 def test_an_unknown_address_gets_the_same_answer_and_no_email(client, editor_a):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.org"}, follow=True)
     assert "Check your email" in response.text
