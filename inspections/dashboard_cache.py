@@ -89,15 +89,21 @@ def window(*, roll: bool = False) -> tuple[int, float]:
     return taken
 
 
-def generation_for(access) -> int:
-    """The write generation England's and the regions' figures are read at for this user (a
-    ``councils.access.UserAccess``): their refresh window's (:func:`window`), unless the
-    user's own council was written since the window began, when it is the current one, so a
-    council always sees its own saves (the summary CSV)."""
+def window_for_council(council_id: int | None) -> tuple[int, float]:
+    """The refresh window (:func:`window`: generation, taken at) a council's users read England's
+    and the regions' figures at: the current one instead (now) when the council was written
+    since the window began, so a council always sees its own saves (its page's burden section,
+    the summary CSV). ``council_id`` None: the window."""
     generation, taken_at = window()
-    if access.council_id is not None and council_written_since(access.council_id, taken_at):
-        return current_generation()
-    return generation
+    if council_id is not None and council_written_since(council_id, taken_at):
+        return current_generation(), time.time()
+    return generation, taken_at
+
+
+def generation_for(access) -> int:
+    """The write generation a user (a ``councils.access.UserAccess``) reads England's and the
+    regions' figures at: :func:`window_for_council` of their council."""
+    return window_for_council(access.council_id)[0]
 
 
 def council_written_since(council_id: int, moment: float) -> bool:

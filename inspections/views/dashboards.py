@@ -5,7 +5,6 @@ to the templates; every number comes from ``inspections.selectors.burden``.
 """
 
 import dataclasses
-import time
 from datetime import UTC, date, datetime
 
 from django.contrib.auth.decorators import login_required
@@ -297,7 +296,7 @@ def figures_html(
     ``staggered`` (with a window): each view is drawn again at its own moment of a new window,
     by a worker when there is one, its last drawing shown meanwhile
     (``dashboard_cache.Staggered``); the warm-up draws its views at once."""
-    access, parts, generation, taken_at, draw = _figures_drawing(
+    parts, generation, taken_at, draw = _figures_drawing(
         access, filters, region=region, sort=sort, timeline=timeline
     )
     lag = dashboard_cache.lag_seconds()
@@ -335,15 +334,15 @@ def figures_redraw(view: dict) -> None:
             return
     filters = BurdenFilters.from_dict(view["filters"])
     access = burden.access_of_visibility_class(view["visibility"])
-    access, parts, generation, taken_at, draw = _figures_drawing(
+    parts, generation, taken_at, draw = _figures_drawing(
         access, filters, region=region, sort=view["sort"], timeline=view["timeline"]
     )
     dashboard_cache.redraw("dashboard-figures", parts, draw, generation=generation, as_at=taken_at)
 
 
 def _figures_drawing(access, filters, *, region, sort, timeline):
-    """The user a view is drawn for, its cache parts, its window (generation, taken at) and
-    the function that draws it."""
+    """A view's cache parts, its window (generation, taken at) and the function that draws it
+    (for the user it is drawn for: ``disclosure.viewer_of_region`` on a region's page)."""
     if region is not None:
         # A region's figures are the same for the users of every council outside it.
         access = disclosure.viewer_of_region(access, region.pk)
@@ -363,7 +362,7 @@ def _figures_drawing(access, filters, *, region, sort, timeline):
         )
         return render_to_string(FIGURES_TEMPLATE, context)
 
-    return access, parts, generation, taken_at, draw
+    return parts, generation, taken_at, draw
 
 
 def _refresh_words(seconds: int) -> str:
@@ -505,9 +504,7 @@ def council_burden_context(request, council: Council, event_filter, access: User
     def draw() -> str:
         # The figures of the dashboards' refresh window (shared with every page drawn in it),
         # unless this council has changed since the window was taken: then the current ones.
-        generation, taken_at = dashboard_cache.window()
-        if dashboard_cache.council_written_since(council.pk, taken_at):
-            generation, taken_at = burden.current_generation(), time.time()
+        generation, taken_at = dashboard_cache.window_for_council(council.pk)
         with burden.figures_of_generation(generation):
             context = _council_burden(request, council, event_filter, access)
         drawn_at = timezone.localtime(datetime.fromtimestamp(taken_at, tz=UTC))
